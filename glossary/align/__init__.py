@@ -1,0 +1,1 @@
+"""Sentence alignment of Chinese and English text."""

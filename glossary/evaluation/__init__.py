@@ -1,0 +1,1 @@
+"""Evaluation of alignment and mining quality against hand-checked gold data."""

@@ -1,0 +1,1 @@
+"""Consistency lint of drafts against the approved glossary."""

@@ -1,0 +1,1 @@
+"""Term mining: zh/en candidates, evidence, pairing, scores and variants."""

@@ -1,0 +1,1 @@
+"""Readers: detect format and encoding of bilingual material and decode it."""

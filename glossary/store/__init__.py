@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, database/migrations, the service layer and read queries."""

@@ -1,0 +1,166 @@
+"""Engine creation (SQLite WAL, foreign keys, busy timeout; PostgreSQL) and Alembic migrations runner."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, OperationalError
+
+from glossary.errors import DatabaseError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def migrations_dir() -> Path:
+    """Where the Alembic scripts are: inside the installed wheel, else the repository's alembic/."""
+    here = Path(__file__).resolve().parent.parent  # glossary/
+    for candidate in (here / "_migrations", here.parent / "alembic"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise DatabaseError("database migrations not found (broken installation: no alembic/env.py)")
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Take transaction control away from pysqlite so that BEGIN is emitted by us (see _sqlite_begin).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+    except Exception:  # read-only media: keep the default journal
+        pass
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    """Writers take the write lock up front (BEGIN IMMEDIATE waits on busy_timeout instead of failing
+    on a stale snapshot); connections marked read-only use a plain deferred BEGIN."""
+    if conn.get_execution_options().get("glossary_readonly"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine; for SQLite turn on WAL, foreign keys and a busy timeout on every connection."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"{url}: not a database URL ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:":
+            parent = Path(db).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise DatabaseError(f"{db}: directory {parent} does not exist")
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    try:
+        return create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(f"{parsed.render_as_string()}: driver not installed ({exc.name})") from None
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(migrations_dir())).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory(str(migrations_dir())).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _describe(url: str) -> str:
+    try:
+        parsed = make_url(url)
+        return parsed.database if parsed.get_backend_name() == "sqlite" else parsed.render_as_string()
+    except ArgumentError:
+        return url
+
+
+def upgrade(url: str, revision: str = "head") -> str:
+    """Run `alembic upgrade` programmatically; refuse databases stamped by a newer schema."""
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        try:
+            rev = current_revision(engine)
+        except (SADatabaseError, OperationalError) as exc:
+            raise DatabaseError(f"{_describe(url)}: cannot open database ({exc.orig})") from None
+        if rev is not None and rev not in known_revisions():
+            raise DatabaseError(
+                f"{_describe(url)}: database schema {rev} is newer than this glossary version "
+                f"(knows up to {head_revision()}); upgrade glossary"
+            )
+        cfg = alembic_config(url)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return current_revision(engine) or "base"
+    finally:
+        engine.dispose()
+
+
+def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        cfg = alembic_config(url)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+def check_schema(engine: Engine, url: str) -> None:
+    """Raise DatabaseError unless the database is at this version's head revision."""
+    try:
+        rev = current_revision(engine)
+        tables = set(inspect(engine).get_table_names()) if rev is None else set()
+    except (SADatabaseError, OperationalError) as exc:
+        raise DatabaseError(f"{_describe(url)}: cannot open database ({exc.orig})") from None
+    head = head_revision()
+    if rev == head:
+        return
+    if rev is None:
+        what = "is not a glossary database" if tables else "is not initialised"
+        raise DatabaseError(f"{_describe(url)}: {what}; run 'glossary init' first")
+    if rev not in known_revisions():
+        raise DatabaseError(
+            f"{_describe(url)}: database schema {rev} is newer than this glossary version "
+            f"(knows up to {head}); upgrade glossary"
+        )
+    raise DatabaseError(f"{_describe(url)}: database schema {rev} is older than {head}; run 'glossary init'")

@@ -1,0 +1,1 @@
+"""Text cleaning: pinyin ruby, mojibake, script (OpenCC), Unicode folding, sentence splitting."""
