@@ -86,3 +86,46 @@ def approved_pairs(session: Session) -> list[tuple[str, str]]:
                en.c.usage_status.in_(("preferred", "admitted")))
     ).all()
     return [(a, b) for a, b in rows]
+
+
+def iter_entries(sessions, statuses: tuple[str, ...] | None = None, with_sources: int = 0,
+                 batch: int = 1000):
+    """Yield EntryData for every entry (optionally only some statuses), keyset-paginated by id.
+
+    with_sources > 0 attaches up to that many source segment pairs per entry ({"document", "zh", "en"}).
+    """
+    last = 0
+    while True:
+        with sessions() as session:
+            with session.begin():
+                stmt = (select(Entry).where(Entry.id > last).order_by(Entry.id).limit(batch)
+                        .options(selectinload(Entry.terms)))
+                if statuses:
+                    stmt = stmt.where(Entry.status.in_(statuses))
+                entries = session.scalars(stmt).all()
+                if not entries:
+                    return
+                datas = [to_entry_data(e) for e in entries]
+                if with_sources:
+                    _attach_sources(session, datas, with_sources)
+        yield from datas
+        last = entries[-1].id
+
+
+def _attach_sources(session: Session, datas: list[EntryData], limit: int) -> None:
+    by_entry = {d.id: d for d in datas}
+    rows = session.execute(
+        select(Term.entry_id, Segment.id, Document.name, Segment.zh, Segment.en)
+        .join(Occurrence, Occurrence.term_id == Term.id)
+        .join(Segment, Segment.id == Occurrence.segment_id)
+        .join(Document, Document.id == Segment.document_id)
+        .where(Term.entry_id.in_(list(by_entry)))
+        .order_by(Term.entry_id, Segment.document_id, Segment.position)
+    ).all()
+    seen: dict[int, set[int]] = {}
+    for entry_id, seg_id, doc, zh, en in rows:
+        s = seen.setdefault(entry_id, set())
+        if seg_id in s or len(s) >= limit:
+            continue
+        s.add(seg_id)
+        by_entry[entry_id].sources.append({"document": doc, "zh": zh, "en": en})

@@ -138,6 +138,11 @@ class GlossaryService:
         with self.read() as s:
             return queries.history(s, entry_id, limit)
 
+    def iter_entries(self, statuses: tuple[str, ...] | None = None, with_sources: int = 0,
+                     batch: int = 1000) -> Iterator[EntryData]:
+        """Every entry as plain data (optionally filtered by status, with up to N source pairs each)."""
+        yield from queries.iter_entries(self._read_sessions, statuses, with_sources, batch)
+
     def approved_pairs(self) -> list[tuple[str, str]]:
         with self.read() as s:
             return queries.approved_pairs(s)
