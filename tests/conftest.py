@@ -27,8 +27,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+_PG: dict = {}
+
+
 def _pg_admin_url() -> str | None:
-    return os.environ.get(PG_ENV) or None
+    """$GLOSSARY_TEST_PG_URL, else a throwaway local cluster started once per test process."""
+    if os.environ.get(PG_ENV):
+        return os.environ[PG_ENV]
+    if "url" not in _PG:
+        import atexit
+
+        from tests import pgserver
+
+        server, why = pgserver.start()
+        _PG["url"], _PG["why"] = (server.url if server else None), why
+        if server is not None:
+            atexit.register(server.stop)
+    return _PG["url"]
 
 
 @pytest.fixture
@@ -46,7 +61,7 @@ def _create_pg_database() -> tuple[str, callable]:
 
     admin = _pg_admin_url()
     if not admin:
-        pytest.skip(f"PostgreSQL tests need a server: set {PG_ENV} (.ci/run starts one)")
+        pytest.skip(f"no PostgreSQL server: {_PG.get('why')} (or set {PG_ENV})")
     name = f"glossary_test_{uuid.uuid4().hex[:12]}"
     eng = create_engine(admin, isolation_level="AUTOCOMMIT")
     with eng.connect() as c:
