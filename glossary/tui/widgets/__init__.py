@@ -1,0 +1,1 @@
+"""Widgets of the review TUI: queue table, evidence view, suggestion list."""
