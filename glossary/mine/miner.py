@@ -1,0 +1,268 @@
+"""mine(pairs) → Candidates: the DB-free term-mining pipeline (candidates, pairing, scoring, variants)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from multiprocessing import get_context
+from typing import Callable, Iterable
+
+from glossary.data import Candidate, Evidence, SegmentPair
+from glossary.mine import en_candidates as enc
+from glossary.mine import pairing, transliteration, variants
+from glossary.mine import zh_candidates as zhc
+from glossary.text.normalize import norm_key, to_simplified
+
+DEFAULT_MIN_SCORE = 0.5
+MAX_OCC_SCORED = 40  # occurrences per zh term scored span by span (the rest only count)
+MIN_TERMHOOD = 0.2
+PARALLEL_THRESHOLD = 4000
+
+
+def _prepare(item: tuple[str, str]) -> tuple[list, list]:
+    zh_norm, en = item
+    return zhc.tokenize(zh_norm), enc.tokenize(en)
+
+
+def _init_worker(user_words: list[str]) -> None:
+    zhc.add_user_words(user_words)
+
+
+def tokenize_all(zh: list[str], en: list[str], user_words: list[str], workers: int | None,
+                 tick: Callable[[int], None] | None = None) -> tuple[list, list]:
+    """Tokenise every segment pair, in a process pool when the corpus is large."""
+    items = list(zip(zh, en))
+    zh_toks, en_toks = [], []
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(items) >= PARALLEL_THRESHOLD else 1
+    if workers > 1:
+        with get_context("fork").Pool(workers, _init_worker, (user_words,)) as pool:
+            for i, (zt, et) in enumerate(pool.imap(_prepare, items, chunksize=500)):
+                zh_toks.append(zt)
+                en_toks.append(et)
+                if tick and i % 1000 == 999:
+                    tick(1000)
+    else:
+        zhc.add_user_words(user_words)
+        for i, it in enumerate(items):
+            zt, et = _prepare(it)
+            zh_toks.append(zt)
+            en_toks.append(et)
+            if tick and i % 1000 == 999:
+                tick(1000)
+    return zh_toks, en_toks
+
+
+def _segment_docs(en_lower: list[str], keys: Iterable[str]) -> dict[str, set[int]]:
+    """{en key: segment indices whose English contains it as whole words} (one Aho–Corasick pass)."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for k in keys:
+        if k:
+            auto.add_word(f" {k} ", k)
+    out: dict[str, set[int]] = defaultdict(set)
+    if not len(auto):
+        return out
+    auto.make_automaton()
+    for i, text in enumerate(en_lower):
+        for _, k in auto.iter(text):
+            out[k].add(i)
+    return out
+
+
+def _kind(zh: str, st: zhc.Termhood, en: str) -> str:
+    tag = st.tags.most_common(1)[0][0] if st.tags else ""
+    if tag in ("nr", "nrfg", "nrt", "oov") and len(zh) <= 4 and en[:1].isupper():
+        return "name"
+    if tag == "ns":
+        return "place"
+    if tag in ("nt", "j"):
+        return "org"
+    return "term"
+
+
+def mine(
+    pairs: list[SegmentPair],
+    *,
+    min_score: float = DEFAULT_MIN_SCORE,
+    limit: int | None = None,
+    user_words: Iterable[str] = (),
+    skip: Iterable[str] = (),
+    workers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Candidate]:
+    """Mine zh–en term candidates from aligned segment pairs, best first.
+
+    user_words: zh terms already known (added to jieba so they are not split); skip: zh norm keys never to
+    propose (e.g. rejected entries). Segment ids in occurrences are `pair.id` when set, else list indices.
+    """
+    def step(name: str, done: int, total: int) -> None:
+        if progress:
+            progress(name, done, total)
+
+    n = len(pairs)
+    seg_ids = [getattr(p, "id", None) if getattr(p, "id", None) is not None else i for i, p in enumerate(pairs)]
+    zh_norm = [p.zh_norm or to_simplified(p.zh) for p in pairs]
+    en_text = [p.en for p in pairs]
+    done = [0]
+
+    def tick(k: int) -> None:
+        done[0] += k
+        step("tokenise", done[0], n)
+
+    zh_toks, en_toks = tokenize_all(zh_norm, en_text, list(user_words), workers, tick)
+    step("tokenise", n, n)
+    stats, occ = zhc.collect(zh_toks)
+    skip_keys = {norm_key(s, "zh") for s in skip}
+    valid_cache: dict[int, set] = {}
+
+    # corpus-wide English facts: acronyms in parentheses and acronyms seen
+    paren: dict[str, set[str]] = defaultdict(set)
+    seen_acr: Counter = Counter()
+    for i, toks in enumerate(en_toks):
+        for exp, acr in enc.parenthesised_acronyms(en_text[i], toks):
+            paren[enc.en_key(exp)].add(acr)
+        for t in toks:
+            if t.acronym:
+                seen_acr[t.text] += 1
+
+    chosen: dict[str, tuple] = {}
+    terms = [z for z, st in stats.items() if st.score() >= MIN_TERMHOOD and norm_key(z, "zh") not in skip_keys]
+    for ti, z in enumerate(terms):
+        if ti % 500 == 0:
+            step("pair", ti, len(terms))
+        prof = pairing.profile(z)
+        pr = pairing.Pairing(z)
+        places = occ[z]
+        pr.n_occ = min(len(places), MAX_OCC_SCORED)
+        for oi, (si, _, _) in enumerate(places[:MAX_OCC_SCORED]):
+            valid = valid_cache.get(si)
+            if valid is None:
+                valid = valid_cache[si] = enc.valid_spans(en_toks[si])
+            spans = pairing.local_spans(prof, en_toks[si], valid)
+            if spans:
+                pr.add(oi, si, en_text[si], en_toks[si], spans)
+        best, competing, local = pr.choose()
+        if best:
+            chosen[z] = (pr, best, competing, local)
+    step("pair", len(terms), len(terms))
+
+    # co-occurrence of each zh term with its chosen English over all segments
+    en_lower = [" " + enc.en_key(t) + " " for t in en_text]
+    wanted = {enc.en_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
+              for s in pr.surfaces[k]}
+    en_segs = _segment_docs(en_lower, wanted)
+
+    scored: list[tuple[float, str]] = []
+    for z, (pr, best, competing, local) in chosen.items():
+        st = stats[z]
+        zsegs = {si for si, _, _ in occ[z]}
+        esegs = set().union(*(en_segs.get(enc.en_key(s), set()) for k in [best, *competing]
+                              for s in pr.surfaces[k]))
+        joint = len(zsegs & esegs)
+        d = pairing.dice(joint, len(zsegs), len(esegs))
+        forms = [variants.preferred_surface(pr.surfaces[best])]
+        acr = bool(variants.link_acronyms(forms, paren, Counter()))
+        name_bonus = 0.0
+        if any(z[a:b] and pr.surfaces for a, b in [(0, len(z))]) and st.tags.most_common(1)[0][0] in (
+                "nr", "ns", "oov", "nrfg"):
+            name_bonus = 0.3 * transliteration.sound_similarity(z, best)
+        score = pairing.combine(local, d, joint, acr, st.score(), name_bonus)
+        chosen[z] = (pr, best, competing, local, d, joint, score)
+        scored.append((score, z))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+
+    accepted = _resolve_nesting([z for s, z in scored if s >= min_score], chosen, stats)
+    cands = [_candidate(z, chosen[z], stats[z], occ[z], zh_toks, pairs, seg_ids, paren, seen_acr)
+             for z in accepted]
+    cands = _merge_same_translation(cands)
+    dups = variants.near_duplicates([(c.zh, c.en) for c in cands])
+    for i, js in dups.items():
+        cands[i].near_duplicates = [cands[j].zh for j in js]
+    cands.sort(key=lambda c: (-c.score, -c.frequency, c.zh))
+    if limit is not None:
+        cands = cands[:limit]
+    return cands
+
+
+def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
+    """Drop compositional candidates: b = a1+a2 whose English contains both parts' English, and b = a +
+    productive suffix word (…建设) whose English contains a's English."""
+    acc = set(zs)
+    en = {z: chosen[z][1] for z in zs}
+    out = []
+    for b in zs:
+        drop = False
+        for k in range(1, len(b)):
+            a1, a2 = b[:k], b[k:]
+            if a1 in acc and a2 in acc and variants.contains_key(en[b], en[a1]) and \
+                    variants.contains_key(en[b], en[a2]):
+                drop = True
+                break
+            if a1 in acc and a2 not in acc and (variants.contains_key(en[b], en[a1]) or en[b] == en[a1]) \
+                    and stats.get(a1) and stats[a1].freq >= stats[b].freq:
+                st_a2 = stats.get(a2)
+                if st_a2 is None or st_a2.words == 1:
+                    drop = True
+                    break
+        if not drop:
+            out.append(b)
+    return out
+
+
+def _candidate(z, ch, st, places, zh_toks, pairs, seg_ids, paren, seen_acr) -> Candidate:
+    pr, best, competing, local, d, joint, score = ch
+    forms = [variants.preferred_surface(pr.surfaces[k]) for k in [best, *competing]]
+    en_variants = []
+    for k in [best, *competing]:
+        for s, _ in pr.surfaces[k].most_common():
+            if s not in en_variants and s != forms[0]:
+                en_variants.append(s)
+    acronyms = [a for a in variants.link_acronyms(forms, paren, seen_acr) if enc.en_key(a) != best]
+    zh_variants: list[str] = []
+    occurrences: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for si, a, b in places:
+        orig = pairs[si].zh[a:b]
+        occurrences[z].append((seg_ids[si], a, b))
+        if orig != z and orig not in zh_variants:
+            zh_variants.append(orig)
+    en_occ: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for k in [best, *competing]:
+        for si, _, _, s, e in pr.places[k]:
+            en_occ[pairs[si].en[s:e]].append((seg_ids[si], s, e))
+    ev = [Evidence("dict", round(local, 3), f"dictionary/pinyin coverage {local:.2f} over {pr.n_occ} segment(s)"),
+          Evidence("cooc", round(d, 3), f"Dice {d:.2f}, {joint} of {st.freq} segment(s) with the English")]
+    if acronyms:
+        ev.append(Evidence("acronym", 0.3, ", ".join(acronyms)))
+    if competing:
+        ev.append(Evidence("variants", 0.0, "competing translations: " + " | ".join(forms)))
+    c = Candidate(zh=z, en=forms[0], score=score, en_variants=en_variants, zh_variants=zh_variants,
+                  acronyms=acronyms, kind=_kind(z, st, forms[0]), evidence=ev,
+                  occurrences=dict(occurrences), frequency=st.freq)
+    c.en_occurrences = dict(en_occ)
+    c.termhood = round(st.score(), 3)
+    return c
+
+
+def _merge_same_translation(cands: list[Candidate]) -> list[Candidate]:
+    """zh forms nested in one another with the same English become one entry (most frequent zh first)."""
+    by_en: dict[str, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        by_en[enc.en_key(c.en)].append(c)
+    out = []
+    for group in by_en.values():
+        group.sort(key=lambda c: (-c.frequency, -c.score))
+        kept: list[Candidate] = []
+        for c in group:
+            host = next((k for k in kept if k.zh in c.zh or c.zh in k.zh), None)
+            if host is None:
+                kept.append(c)
+                continue
+            host.zh_variants.append(c.zh)
+            host.zh_variants.extend(v for v in c.zh_variants if v not in host.zh_variants)
+            for t, occs in c.occurrences.items():
+                host.occurrences.setdefault(t, []).extend(occs)
+            host.score = max(host.score, c.score)
+        out.extend(kept)
+    return out

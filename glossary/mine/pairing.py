@@ -1,0 +1,211 @@
+"""Pair zh candidates with English spans: dictionary/pinyin/latin coverage per aligned segment, co-occurrence
+(Dice) across segments, combined into one 0–1 score."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from glossary.mine import dictionary, transliteration
+from glossary.mine.en_candidates import EnToken, en_key
+
+_LATIN = re.compile(r"[A-Za-z0-9]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+MIN_LOCAL = 0.45
+NEAR_BEST = 0.8
+
+
+@dataclass(slots=True)
+class ZhProfile:
+    """What an English word can match inside one zh term: dictionary pieces and pinyin/Latin bitmasks."""
+
+    text: str
+    full: int  # mask of characters that need translating (Han and Latin)
+    stems: dict[str, tuple[int, ...]]  # English stem → ids of dictionary pieces it translates
+    piece_mask: list[int]
+    piece_need: list[int]  # distinct matching words needed before a piece counts as covered
+    pinyin: dict[str, int]  # joined pinyin of ≥2 characters
+    pinyin1: dict[str, int]  # one-syllable pinyin (only matched by capitalised words)
+    latin: dict[str, int]
+
+
+def _mask(i: int, j: int) -> int:
+    return ((1 << (j - i)) - 1) << i
+
+
+@lru_cache(maxsize=100_000)
+def profile(zh: str) -> ZhProfile:
+    full = 0
+    for i, c in enumerate(zh):
+        if _HAN.match(c) or c.isalnum():
+            full |= 1 << i
+    stems: dict[str, list[int]] = defaultdict(list)
+    masks, need = [], []
+    for pid, (i, j, ss) in enumerate(dictionary.pieces(zh)):
+        masks.append(_mask(i, j))
+        need.append(1 if j - i <= 2 else max(1, min(2, dictionary.sense_words(zh[i:j]))))
+        for s in ss:
+            stems[s].append(pid)
+    py: dict[str, int] = defaultdict(int)
+    py1: dict[str, int] = defaultdict(int)
+    for s, spans in transliteration.pinyin_spans(zh).items():
+        for i, j in spans:
+            (py if j - i >= 2 else py1)[s] |= _mask(i, j)
+    latin: dict[str, int] = {}
+    for m in _LATIN.finditer(zh):
+        latin[m.group().lower()] = _mask(m.start(), m.end())
+    return ZhProfile(zh, full, {k: tuple(v) for k, v in stems.items()}, masks, need, dict(py), dict(py1), latin)
+
+
+def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
+    """Per token: (dictionary piece ids, pinyin/Latin mask, content parts, explained parts)."""
+    out = []
+    for t in tokens:
+        if t.stop:
+            out.append(((), 0, 0, 0))
+            continue
+        pids: list[int] = []
+        tm, expl = 0, 0
+        for part, st in zip(t.parts, t.stems):
+            ids = p.stems.get(st, ()) or p.stems.get(part, ())
+            m = p.pinyin.get(part, 0) | p.latin.get(part, 0)
+            if t.cap:
+                m |= p.pinyin1.get(part, 0)
+            if m or ids:
+                expl += 1
+                tm |= m
+                pids.extend(ids)
+        out.append((tuple(pids), tm, len(t.parts), expl))
+    return out
+
+
+def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> float:
+    """Local translation score of tokens a..b for the zh term: geometric mean of how much of the zh term is
+    covered and how much of the span is explained, with credit for unexplained words filling zh gaps.
+    A dictionary word of 3+ characters needs two of its gloss words before it counts as covered."""
+    cov = content = expl = 0
+    hits: Counter = Counter()
+    for k in range(a, b + 1):
+        pids, m, c, e = masks[k]
+        cov |= m
+        content += c
+        expl += e
+        hits.update(set(pids))
+    for pid, n in hits.items():
+        if n >= p.piece_need[pid]:
+            cov |= p.piece_mask[pid]
+    if not cov or not content:
+        return 0.0
+    n = bin(p.full).count("1") or 1
+    covered = bin(cov & p.full).count("1")
+    u = n - covered
+    filler = min(content - expl, math.ceil(u / 2))
+    zc = (covered + 0.5 * min(u, 2 * filler)) / n
+    ec = (expl + 0.5 * filler) / content
+    score = math.sqrt(zc * ec)
+    if _cuts_name(tokens, a, b):
+        score *= 0.85
+    return score
+
+
+def _cuts_name(tokens: list[EnToken], a: int, b: int) -> bool:
+    """The span starts or ends inside a run of capitalised words ('... Municipal | People's Government')."""
+    if b + 1 < len(tokens) and tokens[b].cap and tokens[b + 1].cap and not tokens[b + 1].brk \
+            and not tokens[b + 1].stop:
+        return True
+    return a > 0 and tokens[a].cap and tokens[a - 1].cap and not tokens[a].brk and not tokens[a - 1].stop \
+        and not tokens[a].acronym
+
+
+def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]) -> list[tuple[float, int, int]]:
+    """Scored English spans of one aligned segment for one zh term, best first (near-best only)."""
+    masks = token_masks(p, tokens)
+    hits = [k for k, (ids, m, _, _) in enumerate(masks) if m or ids]
+    if not hits:
+        return []
+    seen: dict[tuple[int, int], float] = {}
+    for x, k1 in enumerate(hits):
+        for k2 in hits[x:]:
+            if k2 - k1 >= 10:
+                break
+            for a in (k1, k1 - 1, k1 - 2):
+                for b in (k2, k2 + 1, k2 + 2):
+                    if (a, b) in valid and (a, b) not in seen:
+                        seen[(a, b)] = span_score(p, masks, a, b, tokens)
+    if not seen:
+        return []
+    best = max(seen.values())
+    if best < MIN_LOCAL:
+        return []
+    floor = max(MIN_LOCAL, NEAR_BEST * best)
+    return sorted(((s, a, b) for (a, b), s in seen.items() if s >= floor), reverse=True)
+
+
+@dataclass
+class Pairing:
+    """Aggregated English evidence for one zh term over all its occurrences."""
+
+    zh: str
+    support: Counter = field(default_factory=Counter)  # en key → summed local score
+    surfaces: dict = field(default_factory=lambda: defaultdict(Counter))  # en key → surface → count
+    places: dict = field(default_factory=lambda: defaultdict(list))  # en key → [(seg, a, b, start, end)]
+    best_local: dict = field(default_factory=dict)  # occurrence index → {key: local}
+    n_occ: int = 0
+
+    def add(self, occ_index: int, seg: int, text: str, tokens: list[EnToken], spans) -> None:
+        per: dict[str, float] = {}
+        for s, a, b in spans:
+            surface = text[tokens[a].start : tokens[b].end]
+            k = group_key(surface)
+            if s > per.get(k, 0.0):
+                per[k] = s
+                self.places[k].append((seg, a, b, tokens[a].start, tokens[b].end))
+                self.surfaces[k][surface] += 1
+        for k, s in per.items():
+            self.support[k] += s
+        self.best_local[occ_index] = per
+
+    def choose(self) -> tuple[str, list[str], float]:
+        """(best key, competing translation keys, local score 0..1 averaged over occurrences)."""
+        if not self.support:
+            return "", [], 0.0
+        best = max(self.support, key=lambda k: (self.support[k], len(k)))
+        best_places = {(s, a, b) for s, a, b, _, _ in self.places[best]}
+        competing = []
+        for k, sup in self.support.most_common():
+            if k == best or sup < 0.5 * self.support[best] or k in best or best in k:
+                continue
+            if sup / len({s for s, *_ in self.places[k]}) < 0.6:
+                continue
+            if any(s == s2 and not (b < a2 or b2 < a) for s, a, b, _, _ in self.places[k]
+                   for s2, a2, b2 in best_places):
+                continue  # overlaps the best span somewhere: a sub/super-span, not a competitor
+            if any(k in c or c in k for c in competing):
+                continue
+            competing.append(k)
+        group = [best] + competing
+        tot = sum(max((per.get(k, 0.0) for k in group), default=0.0) for per in self.best_local.values())
+        return best, competing, tot / max(1, self.n_occ)
+
+
+def group_key(surface: str) -> str:
+    """en_key with a plural last word folded to singular (inspectors ~ inspector)."""
+    k = en_key(surface)
+    if len(k) > 4 and k.endswith("s") and not k.endswith(("ss", "us", "is")):
+        k = k[:-3] + "y" if k.endswith("ies") else k[:-1]
+    return k
+
+
+def dice(joint: int, nx: int, ny: int) -> float:
+    return 2.0 * joint / (nx + ny) if nx + ny else 0.0
+
+
+def combine(local: float, cooc: float, joint: int, acronym: bool, termhood: float, name_bonus: float = 0.0) -> float:
+    """One 0..1 score from the evidence (noisy-OR of calibrated pieces, scaled by termhood)."""
+    p_local = 0.92 * local ** 1.3
+    p_cooc = 0.5 * cooc * joint / (joint + 1.0)
+    p = 1.0 - (1.0 - p_local) * (1.0 - p_cooc) * (1.0 - (0.3 if acronym else 0.0)) * (1.0 - name_bonus)
+    return round(max(0.0, min(1.0, p * (0.55 + 0.45 * termhood))), 4)

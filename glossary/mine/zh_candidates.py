@@ -1,0 +1,205 @@
+"""Chinese candidates: jieba words + tags, multi-word assembly, termhood (frequency, nesting, boundary variety)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+NAME_TAGS = frozenset({"nr", "ns", "nt", "nz", "nrt", "nrfg"})
+# Tags a term may not end with / start with (jieba/ICTCLAS tag set).
+_BAD_END_TAGS = frozenset({"u", "uj", "ul", "ug", "uv", "uz", "ud", "p", "c", "d", "r", "q", "x", "y", "e", "o",
+                           "ad", "zg", "rr", "rz", "ry", "k"})
+_BAD_START_TAGS = frozenset({"v", "vd", "u", "uj", "ul", "ug", "uv", "uz", "ud", "p", "c", "d", "r", "y", "e", "o", "q",
+                             "x", "zg", "rr", "rz", "ry", "k", "ad"})
+ZH_STOPWORDS = frozenset(
+    """的 了 和 与 及 以及 或 在 对 为 等 是 将 也 都 并 而 从 以 把 被 由 于 向 到 上 下 中 之 其 各 该 这 那 此
+    我 我们 你 他 她 它 他们 有 要 就 还 又 着 过 所 者 个 位 些 更 最 很 不 没 已 已经 正在 进一步 一行 方面 相关 有关
+    期间 以来 今年 同时 通过 进行 开展 推动 推进 加强 持续 积极 深入 充分 一系列 多 新 大 全 各类 一 两 三 作为 如何
+    表示 认为 指出 强调 希望 主要 重要 共同 继续 不断 全面 实现 提升 促进 助力 发挥 支持 参加 出席 举行 举办""".split()
+)
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_PUNCT = re.compile(r"^[\s\W_]+$")
+MAX_WORDS = 6
+MAX_CHARS = 14
+
+
+@dataclass(slots=True)
+class ZhToken:
+    word: str
+    tag: str
+    start: int
+    oov: bool = False
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba, jieba.posseg.dt.word_tag_tab
+
+
+def add_user_words(words, tag: str = "nz", freq: int | None = None) -> int:
+    """Add recognised terms to jieba's user dictionary (this process) so they are not split again."""
+    jieba, tags = _jieba()
+    n = 0
+    for w in words:
+        if len(w) >= 2 and _HAN.search(w) and w not in tags:
+            jieba.add_word(w, freq=freq, tag=tag)
+            tags[w] = tag
+            n += 1
+    return n
+
+
+def tokenize(zh: str) -> list[ZhToken]:
+    """jieba words with their POS tags (dictionary tags; HMM-discovered words are flagged OOV)."""
+    jieba, tags = _jieba()
+    out, pos = [], 0
+    for w in jieba.cut(zh, HMM=True):
+        tag = tags.get(w)
+        oov = tag is None
+        if tag is None:
+            if _PUNCT.match(w):
+                tag = "x"
+            elif not _HAN.search(w):
+                tag = "m" if w.isdigit() else "eng"
+            else:
+                tag = "oov"
+        out.append(ZhToken(w, tag, pos, oov and tag == "oov"))
+        pos += len(w)
+    return out
+
+
+def _boundary(tok: ZhToken) -> bool:
+    return tok.tag == "x" or not tok.word.strip()
+
+
+def _can_start(t: ZhToken) -> bool:
+    return t.word not in ZH_STOPWORDS and t.tag not in _BAD_START_TAGS and bool(_HAN.search(t.word))
+
+
+def _can_end(t: ZhToken) -> bool:
+    return t.word not in ZH_STOPWORDS and (t.tag not in _BAD_END_TAGS or t.tag == "eng") \
+        and (bool(_HAN.search(t.word)) or t.tag == "eng")
+
+
+def single_word_candidate(t: ZhToken) -> bool:
+    """A lone jieba word is a candidate only when it is a name, an unknown word or a long compound."""
+    if t.word in ZH_STOPWORDS or not _HAN.search(t.word) or len(t.word) < 2:
+        return False
+    return t.tag in NAME_TAGS or t.tag in ("j", "oov") or (len(t.word) >= 4 and t.tag in ("n", "nz", "vn", "l"))
+
+
+def ngrams(tokens: list[ZhToken]):
+    """(start_idx, end_idx_exclusive, text) for every candidate word n-gram of a tokenised segment."""
+    n = len(tokens)
+    for i in range(n):
+        ti = tokens[i]
+        if _boundary(ti) or not _can_start(ti):
+            continue
+        text = ""
+        for j in range(i, min(n, i + MAX_WORDS)):
+            tj = tokens[j]
+            if _boundary(tj):
+                break
+            text += tj.word
+            if len(text) > MAX_CHARS:
+                break
+            if j == i:
+                if single_word_candidate(ti):
+                    yield i, j + 1, text
+            elif _can_end(tj) and len(text) >= 2:
+                yield i, j + 1, text
+
+
+@dataclass
+class Termhood:
+    """Corpus statistics of one zh candidate."""
+
+    freq: int = 0
+    left: Counter = field(default_factory=Counter)
+    right: Counter = field(default_factory=Counter)
+    words: int = 1
+    tags: Counter = field(default_factory=Counter)
+    max_parent: int = 0  # frequency of the most frequent longer candidate containing it
+    cvalue: float = 0.0
+    entropy: float = 0.0
+
+    def score(self) -> float:
+        """0..1: frequent, not a fragment of a longer term, varied contexts on both sides."""
+        if self.freq == 0:
+            return 0.0
+        if self.freq == 1:
+            if self.words > 3:
+                return 0.1  # a one-off long phrase is not a term
+            return 0.8 if self.tags.get("ngram", 0) == 0 and self.tags.keys() & NAME_TAGS else 0.3
+        independence = 1.0 - self.max_parent / self.freq
+        f = min(1.0, 0.5 + 0.25 * math.log2(self.freq)) if self.freq > 1 else 0.5
+        variety = min(1.0, 0.4 + 0.6 * self.entropy / 1.5) if self.freq > 1 else 0.7
+        return max(0.0, independence) * (0.4 + 0.6 * f * variety)
+
+
+PRODUCTIVE = 4
+
+
+def _productivity(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, int], dict[str, int]]:
+    """How many distinct words each word follows / precedes: {word: n} for words used as modifiers
+    before others (before) and as heads after others (after)."""
+    lefts: dict[str, set] = defaultdict(set)
+    rights: dict[str, set] = defaultdict(set)
+    for toks in segment_tokens:
+        for x, y in zip(toks, toks[1:]):
+            if not _boundary(x) and not _boundary(y):
+                lefts[y.word].add(x.word)
+                rights[x.word].add(y.word)
+    return {w: len(v) for w, v in rights.items()}, {w: len(v) for w, v in lefts.items()}
+
+
+def _entropy(c: Counter) -> float:
+    tot = sum(c.values())
+    return -sum(v / tot * math.log2(v / tot) for v in c.values()) if tot else 0.0
+
+
+def collect(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, Termhood], dict[str, list[tuple[int, int, int]]]]:
+    """Termhood statistics and occurrences {text: [(segment index, start, end)]} over the corpus."""
+    stats: dict[str, Termhood] = {}
+    occ: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for si, toks in enumerate(segment_tokens):
+        for i, j, text in ngrams(toks):
+            st = stats.get(text)
+            if st is None:
+                st = stats[text] = Termhood(words=j - i)
+            st.freq += 1
+            st.left["<%d>" % st.freq if i == 0 or _boundary(toks[i - 1]) else toks[i - 1].word] += 1
+            st.right["<%d>" % st.freq if j == len(toks) or _boundary(toks[j]) else toks[j].word] += 1
+            st.tags[toks[i].tag if j == i + 1 else "ngram"] += 1
+            occ[text].append((si, toks[i].start, toks[j - 1].start + len(toks[j - 1].word)))
+    # nesting: a candidate that mostly occurs inside one longer candidate is a fragment of it, unless
+    # the longer one only adds a productive word (建设, 发展 ... attach to many different terms)
+    before, after = _productivity(segment_tokens)
+    for text, st in stats.items():
+        if len(text) < 3:
+            continue
+        for a in range(len(text)):
+            for b in range(a + 1, len(text) + 1):
+                if (a, b) == (0, len(text)):
+                    continue
+                sub = stats.get(text[a:b])
+                if sub is None or st.freq <= sub.max_parent:
+                    continue
+                if a == 0 and after.get(text[b:], 0) >= PRODUCTIVE:
+                    continue
+                if b == len(text) and before.get(text[:a], 0) >= PRODUCTIVE:
+                    continue
+                sub.max_parent = st.freq
+    for text, st in stats.items():
+        st.entropy = min(_entropy(st.left), _entropy(st.right))
+        st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
+    return stats, occ
