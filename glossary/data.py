@@ -72,6 +72,7 @@ class SegmentPair:
     bead: str = ""  # e.g. "1-1", "2-1"
     zh_line: int = 0
     en_line: int = 0
+    id: int | None = None  # database segment id, when the pair comes from the store
 
 
 @dataclass
@@ -137,6 +138,10 @@ class Candidate:
     # occurrences per term text: text -> [(segment_id, start, end)]
     occurrences: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     frequency: int = 0
+    # English occurrences: surface -> [(segment_id, start, end)] (offsets in the segment's en text)
+    en_occurrences: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    termhood: float = 0.0  # zh termhood 0..1 (frequency, nesting, boundary variety)
+    near_duplicates: list[str] = field(default_factory=list)  # zh of other candidates an editor may merge
 
 
 @dataclass
