@@ -1,0 +1,284 @@
+"""Sentence aligner: pair blocks first, then align sentences inside that band with length + lexical anchors."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from glossary.align.anchors import Features, GlossaryAnchors, en_features, zh_features
+from glossary.align.beads import BEADS, Bead, banded_align, dp_align, fix_band
+
+
+@dataclass
+class Unit:
+    """A sentence to align: display text, matching form, its block (paragraph) and source line."""
+
+    text: str
+    norm: str = ""
+    block: int = 0
+    line: int = 0
+    quarantined: bool = False
+
+
+@dataclass
+class Params:
+    """Cost model weights (tuned on the seed gold; see glossary.evaluation.align)."""
+
+    skip: float = 1.6  # cost of leaving one sentence unaligned (1-0 / 0-1)
+    sigma: float = 0.45  # spread of log(en_len / (ratio * zh_len))
+    lex_weight: float = 9.0  # weight of lexical evidence
+    lex_threshold: float = 0.16  # evidence below this argues against pairing
+    anchor_weight: float = 0.6  # cost reduction per matched anchor (numbers, acronyms, names, glossary)
+    number_miss: float = 0.5  # cost per number present on one side only
+    prior: dict = field(default_factory=lambda: {
+        (1, 1): 0.0, (2, 1): 0.9, (1, 2): 0.9, (2, 2): 4.0, (3, 1): 2.2, (1, 3): 2.2,
+        (1, 4): 3.2, (4, 1): 3.2})
+    cross_block: float = 1.2  # penalty per paragraph boundary crossed inside one bead side
+    block_slack: int = 1  # sentence band: neighbouring block groups allowed either side
+
+
+@dataclass
+class AlignedBead:
+    """A bead with unit indices and a 0..1 confidence."""
+
+    zh: list[int]
+    en: list[int]
+    score: float
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.zh)}-{len(self.en)}"
+
+    def link(self) -> str:
+        return "[" + ",".join(map(str, self.zh)) + "]:[" + ",".join(map(str, self.en)) + "]"
+
+
+class CostModel:
+    """Bead costs over two feature sequences; pairwise evidence is computed lazily and cached."""
+
+    def __init__(self, zf: list[Features], ef: list[Features], params: Params,
+                 zblock: list[int] | None = None, eblock: list[int] | None = None):
+        self.zf, self.ef, self.p = zf, ef, params
+        self.zblock, self.eblock = zblock, eblock
+        self._pe: dict[tuple[int, int, int], tuple[int, int]] = {}
+        self._eu: dict = {}
+        zl = sum(f.length for f in zf) or 1
+        el = sum(f.length for f in ef) or 1
+        self.ratio = min(6.0, max(1.2, el / zl))
+        # document-level IDF-like weights: words seen in many sentences count less
+        zdf: dict = {}
+        for f in zf:
+            for g in set(f.words):
+                zdf[g] = zdf.get(g, 0) + 1
+        edf: dict = {}
+        for f in ef:
+            for st in f.stems:
+                edf[st] = edf.get(st, 0) + 1
+        self.zw = [[(g, 1.0 / (1.0 + math.log(zdf[g]))) for g in f.words] for f in zf]
+        self.ew = [sum(1.0 / (1.0 + math.log(edf[st])) for st in f.stems) for f in ef]
+        # prefix sums for fast lengths/sizes of ranges
+        self.zlen = _prefix([f.length for f in zf])
+        self.elen = _prefix([f.length for f in ef])
+        self.zsize = _prefix([sum(w for _, w in ws) for ws in self.zw])
+        self.esize = _prefix(self.ew)
+
+    def _en_union(self, j0: int, b: int) -> tuple[frozenset, frozenset, frozenset]:
+        key = (j0, b)
+        v = self._eu.get(key)
+        if v is None:
+            fs = self.ef[j0:j0 + b]
+            if b == 1:
+                v = (fs[0].stems, fs[0].anchors, fs[0].names)
+            else:
+                v = (frozenset().union(*(f.stems for f in fs)), frozenset().union(*(f.anchors for f in fs)),
+                     frozenset().union(*(f.names for f in fs)))
+            self._eu[key] = v
+        return v
+
+    def pe(self, i: int, j0: int, b: int) -> tuple[int, int]:
+        """(dictionary-matched words, matched anchors) of zh unit i against en units [j0, j0+b)."""
+        key = (i, j0, b)
+        v = self._pe.get(key)
+        if v is None:
+            stems, anchors, names = self._en_union(j0, b)
+            z = self.zf[i]
+            d = sum(w for g, w in self.zw[i] if not g.isdisjoint(stems)) if stems else 0.0
+            v = (d, len(z.anchors & anchors) + len(z.names & names))
+            self._pe[key] = v
+        return v
+
+    def evidence(self, i0: int, a: int, j0: int, b: int) -> tuple[float, int, int]:
+        """(weighted dictionary Dice, matched anchors, numbers on the zh side missing in en) of a bead."""
+        dict_hits = 0
+        anchor_hits = 0
+        for i in range(i0, i0 + a):
+            d, an = self.pe(i, j0, b)
+            dict_hits += d
+            anchor_hits += an
+        zs = self.zsize[i0 + a] - self.zsize[i0]
+        es = self.esize[j0 + b] - self.esize[j0]
+        dice = 2.0 * dict_hits / (zs + es) if zs + es else 0.0
+        znum = set().union(*(self.zf[i].numbers for i in range(i0, i0 + a)))
+        enum = set().union(*(self.ef[j].numbers for j in range(j0, j0 + b)))
+        missing = len({x for x in znum if x.startswith("n:")} - enum)
+        return dice, min(anchor_hits, 4 * max(a, b)), missing
+
+    def length_cost(self, i0: int, a: int, j0: int, b: int) -> float:
+        lz = self.zlen[i0 + a] - self.zlen[i0]
+        le = self.elen[j0 + b] - self.elen[j0]
+        r = math.log((le + 12.0) / (self.ratio * lz + 12.0))
+        return r * r / (2 * self.p.sigma ** 2)
+
+    def crossings(self, i0: int, a: int, j0: int, b: int) -> int:
+        c = 0
+        if self.zblock is not None and a > 1:
+            c += self.zblock[i0 + a - 1] != self.zblock[i0]
+        if self.eblock is not None and b > 1:
+            c += self.eblock[j0 + b - 1] != self.eblock[j0]
+        return c
+
+    def __call__(self, i0: int, a: int, j0: int, b: int) -> float:
+        p = self.p
+        if a == 0 or b == 0:
+            return p.skip * (a + b)
+        dice, anchors, missing = self.evidence(i0, a, j0, b)
+        cost = p.prior.get((a, b), 4.0) + self.length_cost(i0, a, j0, b)
+        cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
+        cost += -p.anchor_weight * anchors + p.number_miss * missing
+        cost += p.cross_block * self.crossings(i0, a, j0, b)
+        return cost
+
+    def score(self, i0: int, a: int, j0: int, b: int) -> float:
+        """0..1 confidence for a bead (logistic in evidence and length agreement)."""
+        if a == 0 or b == 0:
+            return 0.0
+        dice, anchors, missing = self.evidence(i0, a, j0, b)
+        x = (8.0 * (dice - self.p.lex_threshold) + 0.3 * min(anchors, 3) - 0.5 * missing
+             - 0.5 * self.length_cost(i0, a, j0, b))
+        return round(1.0 / (1.0 + math.exp(-x)), 4)
+
+
+def _prefix(values: list) -> list:
+    out = [0]
+    for v in values:
+        out.append(out[-1] + v)
+    return out
+
+
+def _merge(feats: list[Features]) -> Features:
+    words = [w for f in feats for w in f.words]
+    return Features(
+        length=sum(f.length for f in feats),
+        anchors=frozenset().union(*(f.anchors for f in feats)),
+        words=words,
+        stems=frozenset().union(*(f.stems for f in feats)),
+        names=frozenset().union(*(f.names for f in feats)),
+        numbers=frozenset().union(*(f.numbers for f in feats)),
+        size=sum(f.size for f in feats),
+    )
+
+
+BLOCK_BEADS = BEADS
+
+
+def pair_blocks(zf: list[Features], ef: list[Features], zblock: list[int], eblock: list[int],
+                params: Params) -> list[Bead]:
+    """Align paragraphs (blocks) with the same cost model; the result bounds the sentence search."""
+    zb = _group(zf, zblock)
+    eb = _group(ef, eblock)
+    bparams = Params(**{**params.__dict__})
+    model = CostModel(zb, eb, bparams)
+    return banded_align(len(zb), len(eb), model, width=16, beads=BLOCK_BEADS)
+
+
+def _group(feats: list[Features], blocks: list[int]) -> list[Features]:
+    out: list[list[Features]] = []
+    last = None
+    for f, b in zip(feats, blocks):
+        if b != last:
+            out.append([])
+            last = b
+        out[-1].append(f)
+    return [_merge(g) for g in out]
+
+
+def _block_ranks(blocks: list[int]) -> tuple[list[int], list[int]]:
+    """Map each unit to its block rank (0..), and return the first unit index of each rank."""
+    ranks, starts = [], []
+    last = None
+    for idx, b in enumerate(blocks):
+        if b != last:
+            starts.append(idx)
+            last = b
+        ranks.append(len(starts) - 1)
+    return ranks, starts
+
+
+def sentence_band(block_path: list[Bead], zrank: list[int], erank: list[int], estarts: list[int],
+                  m: int, slack: int) -> list[tuple[int, int]]:
+    """Rows of the sentence DP allowed by the block alignment (± `slack` block groups)."""
+    n = len(zrank)
+    ne_blocks = len(estarts)
+    bounds = estarts + [m]
+    # en block range covered by each group; zh block -> group
+    group_en: list[tuple[int, int]] = []
+    zgroup: dict[int, int] = {}
+    for g, bd in enumerate(block_path):
+        group_en.append((bd.en_start, bd.en_end))
+        for zb in range(bd.zh_start, bd.zh_end):
+            zgroup[zb] = g
+    ng = len(block_path)
+    rows: list[tuple[int, int]] = []
+    for i in range(n + 1):
+        ranks = {zrank[i - 1]} if i > 0 else set()
+        if i < n:
+            ranks.add(zrank[i])
+        lo_b, hi_b = ne_blocks, 0
+        for r in ranks:
+            g = zgroup.get(r, 0)
+            for gg in range(max(0, g - slack), min(ng, g + slack + 1)):
+                s, e = group_en[gg]
+                lo_b, hi_b = min(lo_b, s), max(hi_b, e)
+        if lo_b >= hi_b:  # no en blocks nearby: stay put
+            lo_b = hi_b = min(lo_b, ne_blocks)
+        rows.append((bounds[min(lo_b, ne_blocks)], bounds[min(hi_b, ne_blocks)]))
+    return fix_band(rows, m)
+
+
+def align_features(zf: list[Features], ef: list[Features], zblock: list[int] | None = None,
+                   eblock: list[int] | None = None, params: Params | None = None) -> list[AlignedBead]:
+    """Align two feature sequences; with block ids, pair blocks first and search sentences in that band."""
+    p = params or Params()
+    n, m = len(zf), len(ef)
+    if n == 0 or m == 0:
+        return [AlignedBead([i], [], 0.0) for i in range(n)] + [AlignedBead([], [j], 0.0) for j in range(m)]
+    model = CostModel(zf, ef, p, zblock, eblock)
+    if zblock is not None and eblock is not None and (len(set(zblock)) > 1 or len(set(eblock)) > 1):
+        zrank, _ = _block_ranks(zblock)
+        erank, estarts = _block_ranks(eblock)
+        block_path = pair_blocks(zf, ef, zblock, eblock, p)
+        band = sentence_band(block_path, zrank, erank, estarts, m, p.block_slack)
+        path = dp_align(n, m, model, band)
+    else:
+        path = banded_align(n, m, model)
+    return [AlignedBead(bd.zh, bd.en, model.score(bd.zh_start, bd.zh_end - bd.zh_start, bd.en_start,
+                                                   bd.en_end - bd.en_start)) for bd in path]
+
+
+def align_units(zh: list[Unit], en: list[Unit], glossary: list[tuple[str, str]] | GlossaryAnchors | None = None,
+                params: Params | None = None, use_blocks: bool = True) -> list[AlignedBead]:
+    """Align Chinese and English sentence units; `glossary` = approved (zh, en) pairs used as anchors."""
+    g = glossary if isinstance(glossary, GlossaryAnchors) or glossary is None else GlossaryAnchors(list(glossary))
+    zf = [zh_features(u.norm or u.text, g) for u in zh]
+    ef = [en_features(u.text, g) for u in en]
+    zb = [u.block for u in zh] if use_blocks else None
+    eb = [u.block for u in en] if use_blocks else None
+    return align_features(zf, ef, zb, eb, params)
+
+
+def align_sentences(zh: list[str], en: list[str], glossary=None, params: Params | None = None) -> list[AlignedBead]:
+    """Align two lists of sentences (no paragraph information)."""
+    from glossary.text.normalize import to_simplified
+
+    return align_units([Unit(s, to_simplified(s)) for s in zh], [Unit(s) for s in en], glossary, params,
+                       use_blocks=False)

