@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -493,7 +493,8 @@ class ReviewAdapter:
             key = norm_key(t.text, "en")
             if len(key) >= 4 and not looks_like_acronym(t.text):
                 for _k, score, term_id in process.extract(key, idx.en, scorer=fuzz.token_sort_ratio,
-                                                          limit=limit * 3, score_cutoff=SIMILAR_EN_CUTOFF):
+                                                          processor=utils.default_process, limit=limit * 3,
+                                                          score_cutoff=SIMILAR_EN_CUTOFF):
                     add(idx.term_entry[term_id], f"similar English {_k!r}", float(score))
             if looks_like_acronym(t.text):
                 for eid in idx.expansions.get(t.text.strip().upper(), ()):

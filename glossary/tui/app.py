@@ -50,8 +50,11 @@ class ReviewApp(App):
         conflict: bool = False
 
     def __init__(self, adapter: ReviewAdapter, initial: QueueFilter | None = None,
-                 export_dir: str | Path = "exports") -> None:
+                 export_dir: str | Path = "exports", *, cursor_blink: bool = True,
+                 preview_delay: float = 0.15) -> None:
         super().__init__()
+        self.cursor_blink = cursor_blink  # tests turn it off (stable snapshots)
+        self.preview_delay = preview_delay  # debounce for loading merge suggestions of the highlighted row
         self.adapter = adapter
         self.initial = initial
         self.export_dir = str(export_dir)

@@ -74,6 +74,7 @@ class EntryScreen(Screen):
         for key in ("lang", "text", "pinyin", "type", "status"):
             table.add_column(key, key=key)
         table.focus()
+        self.query_one("#term-input", Input).cursor_blink = self.app.cursor_blink
         self.refresh_data()
 
     # ------------------------------------------------------------------ loading

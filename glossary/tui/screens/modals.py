@@ -163,6 +163,9 @@ class ExportScreen(ModalScreen["ExportRequest | None"]):
                 yield Button("Export (ctrl+s)", variant="primary", id="export", disabled=not self.available)
                 yield Button("Cancel (esc)", id="cancel")
 
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).cursor_blink = self.app.cursor_blink
+
     @on(RadioSet.Changed, "#formats")
     def _format_changed(self, event: RadioSet.Changed) -> None:
         fmt = event.pressed.name or self.formats[0]

@@ -70,10 +70,9 @@ class QueueScreen(Screen):
         self.adapter = adapter
         self.filter = initial or QueueFilter()
         self.generation = 0
-        self.loading = False
+        self.fetching = False
         self.page: QueuePage | None = None
         self._preview_timer: Timer | None = None
-        self.preview_delay = 0.15
 
     # ------------------------------------------------------------------ layout
 
@@ -98,6 +97,8 @@ class QueueScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = self.app.cursor_blink
         self.query_one(QueueTable).focus()
         self.load(append=False)
         self._load_documents()
@@ -108,7 +109,7 @@ class QueueScreen(Screen):
         table = self.query_one(QueueTable)
         if not append:
             self.generation += 1
-        self.loading = True
+        self.fetching = True
         offset = table.row_count if append else 0
         self._fetch(replace(self.filter), offset, self.generation, append)
 
@@ -126,7 +127,7 @@ class QueueScreen(Screen):
     def _page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation:
             return  # a newer filter has been typed since
-        self.loading = False
+        self.fetching = False
         table = self.query_one(QueueTable)
         if message.append:
             table.append_rows(message.page.rows)
@@ -165,7 +166,7 @@ class QueueScreen(Screen):
     @on(DataTable.RowHighlighted, "#queue")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         table = self.query_one(QueueTable)
-        if (self.page is not None and self.page.has_more and not self.loading
+        if (self.page is not None and self.page.has_more and not self.fetching
                 and event.cursor_row >= table.row_count - 10
                 and table.row_count < self.page.total):
             self.load(append=True)
@@ -190,7 +191,10 @@ class QueueScreen(Screen):
         preview.update(text)
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        self._preview_timer = self.set_timer(self.preview_delay, lambda: self._load_preview(row.id))
+        if self.app.preview_delay <= 0:
+            self._load_preview(row.id)
+        else:
+            self._preview_timer = self.set_timer(self.app.preview_delay, lambda: self._load_preview(row.id))
 
     @work(thread=True, exclusive=True, group="queue-preview")
     def _load_preview(self, entry_id: int) -> None:

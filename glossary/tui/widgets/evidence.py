@@ -20,8 +20,7 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
 
 def render_pair(pair: EvidencePair) -> Group:
     head = Text(f"{pair.document} #{pair.position}", style="dim italic")
-    return Group(head, Text("zh ", style="bold") + highlighted(pair.zh, pair.zh_spans),
-                 Text("en ", style="bold") + highlighted(pair.en, pair.en_spans), Text(""))
+    return Group(head, highlighted(pair.zh, pair.zh_spans), highlighted(pair.en, pair.en_spans), Text(""))
 
 
 class EvidenceView(Static):
