@@ -1,0 +1,305 @@
+"""Bulk import of many EntryData in one transaction (merge/skip/new on duplicates, with history)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from glossary.data import EntryData
+from glossary.errors import InputError
+from glossary.store.history import ENTRY_FIELDS, TERM_FIELDS, Action
+from glossary.store.models import Document, Entry, Occurrence, Segment, Term, utcnow
+from glossary.store.service import GlossaryService, make_term
+
+ON_DUPLICATE = ("merge", "skip", "new")
+CHUNK = 2000
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    created: int = 0
+    merged: int = 0  # duplicates that received new terms, notes or sources
+    unchanged: int = 0  # duplicates that had nothing new (re-import)
+    skipped: int = 0  # duplicates left alone (--on-duplicate skip)
+    terms_added: int = 0
+    sources_added: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class BulkAction(Action):
+    """An Action whose new entries are snapshotted from memory (no per-entry queries)."""
+
+    def finish(self) -> list[int]:
+        self.session.flush()
+        new = self._new
+        self._new = []
+        ids = super().finish()  # history rows for merged (loaded) entries
+        from glossary.store.models import History
+
+        rows = [History(group_id=self.group_id, entry_id=e.id, user=self.user, action=self.action,
+                        summary=self.summary, before=None, after=_memory_snapshot(e)) for e in new]
+        self.session.add_all(rows)
+        self.session.flush()
+        return ids + [e.id for e in new]
+
+
+def _iso(dt) -> str | None:
+    return dt.isoformat(timespec="seconds") if dt else None
+
+
+def _memory_snapshot(entry: Entry) -> dict:
+    data = {"id": entry.id, "version": entry.version}
+    data.update({f: getattr(entry, f) for f in ENTRY_FIELDS})
+    data["created_at"], data["updated_at"] = _iso(entry.created_at), _iso(entry.updated_at)
+    data["terms"] = [
+        {"id": t.id, **{f: getattr(t, f) for f in TERM_FIELDS},
+         "occurrences": [[o.segment_id, o.start, o.end] for o in t.occurrences]}
+        for t in entry.terms
+    ]
+    return data
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt
+
+
+def _label(data: EntryData) -> str:
+    zh = next((t.text for t in data.terms if t.lang == "zh"), "")
+    en = next((t.text for t in data.terms if t.lang == "en"), "")
+    return " / ".join(x for x in (zh, en) if x)
+
+
+def _terms(data: EntryData, index: int, where: str) -> list[Term]:
+    out, seen = [], set()
+    for i, t in enumerate(data.terms):
+        try:
+            term = make_term(t, i)
+        except InputError as exc:
+            raise InputError(f"{where}entry {index} ({_label(data)}): {exc}") from None
+        if (term.lang, term.norm_key) in seen:
+            continue
+        seen.add((term.lang, term.norm_key))
+        term.occurrences  # noqa: B018 - initialise the collection in memory (no lazy load later)
+        out.append(term)
+    return out
+
+
+def _keys(terms: list[Term]) -> list[tuple[str, str]]:
+    """Duplicate keys: normalised Chinese terms; entries without Chinese fall back to English."""
+    zh = [("zh", t.norm_key) for t in terms if t.lang == "zh"]
+    return zh or [("en", t.norm_key) for t in terms if t.lang == "en"]
+
+
+class _Importer:
+    def __init__(self, act: BulkAction, on_duplicate: str, status: str | None, where: str):
+        self.act, self.s = act, act.session
+        self.on_duplicate, self.status, self.where = on_duplicate, status, where
+        self.report = ImportReport()
+        self.by_key: dict[tuple[str, str], object] = {}  # key -> entry id (int) or new Entry
+        for lang, key, entry_id in self.s.execute(select(Term.lang, Term.norm_key, Term.entry_id)):
+            self.by_key.setdefault((lang, key), entry_id)
+        self.docs: dict[str, Document] = {}
+        self.segs: dict[int, dict[tuple[str, str], Segment]] = {}
+        self.pending: list[tuple[int, EntryData, list[Term]]] = []
+        self.added: dict[int, set[tuple[str, str, str]]] = {}  # id(Entry) -> sources added by this import
+
+    # ---------------------------------------------------------------- create
+
+    def add(self, data: EntryData, index: int) -> None:
+        self.report.read += 1
+        terms = _terms(data, index, self.where)
+        keys = _keys(terms)
+        twin = next((self.by_key[k] for k in keys if k in self.by_key), None)
+        if twin is not None and self.on_duplicate == "skip":
+            self.report.skipped += 1
+            return
+        if twin is not None and self.on_duplicate == "merge":
+            if isinstance(twin, Entry):
+                self.merge(twin, data, terms, fresh=True)
+            else:
+                self.pending.append((twin, data, terms))
+            return
+        self.create(data, terms, keys)
+
+    def create(self, data: EntryData, terms: list[Term], keys) -> None:
+        now = utcnow()
+        entry = Entry(status=self.status or data.status, subject=data.subject, definition=data.definition,
+                      note=data.note, score=data.score, created_at=_parse_time(data.created_at) or now,
+                      updated_at=now, created_by=data.created_by)
+        entry.terms = terms
+        self.act.create(entry)
+        self.add_sources(entry, data.sources)
+        for k in keys:
+            self.by_key.setdefault(k, entry)
+        self.report.created += 1
+        if self.report.created % CHUNK == 0:
+            self.s.flush()
+
+    # ---------------------------------------------------------------- merge
+
+    def flush_pending(self, progress: Callable[[int], None] | None = None) -> None:
+        for i in range(0, len(self.pending), CHUNK):
+            chunk = self.pending[i:i + CHUNK]
+            ids = list({eid for eid, _d, _t in chunk})
+            found = {e.id: e for e in self.s.scalars(
+                select(Entry).where(Entry.id.in_(ids)).options(selectinload(Entry.terms)))}
+            have = self.existing_sources(ids)
+            for eid, data, terms in chunk:
+                self.merge(found[eid], data, terms, fresh=False, have=have.get(eid, set()))
+            if progress:
+                progress(len(chunk))
+        self.pending = []
+
+    def existing_sources(self, ids: list[int]) -> dict[int, set[tuple[str, str, str]]]:
+        out: dict[int, set] = {}
+        rows = self.s.execute(
+            select(Term.entry_id, Document.name, Segment.zh, Segment.en)
+            .join(Occurrence, Occurrence.term_id == Term.id).join(Segment, Segment.id == Occurrence.segment_id)
+            .join(Document, Document.id == Segment.document_id).where(Term.entry_id.in_(ids)))
+        for eid, doc, zh, en in rows:
+            out.setdefault(eid, set()).add((doc, zh, en))
+        return out
+
+    def merge(self, entry: Entry, data: EntryData, terms: list[Term], fresh: bool, have=None) -> None:
+        known = {(t.lang, t.norm_key) for t in entry.terms}
+        new_terms = [t for t in terms if (t.lang, t.norm_key) not in known]
+        note = data.note if data.note and data.note not in (entry.note or "") else None
+        fill = {f: getattr(data, f) for f in ("subject", "definition")
+                if getattr(data, f) and not getattr(entry, f)}
+        have = (have or set()) | self.added.get(id(entry), set())
+        sources = [s for s in data.sources
+                   if (s.get("document") or "", s.get("zh") or "", s.get("en") or "") not in have]
+        if not (new_terms or note or fill or sources):
+            if not fresh:
+                self.report.unchanged += 1
+            return
+        if not fresh:
+            self.act.load(entry.id)  # history "before" picture
+            self.act.touch(entry)
+            self.report.merged += 1
+        for t in new_terms:
+            if t.usage_status == "preferred" and any(x.lang == t.lang and x.usage_status == "preferred"
+                                                     for x in entry.terms):
+                t.usage_status = "admitted"
+            t.position = len(entry.terms)
+            entry.terms.append(t)
+            self.by_key.setdefault((t.lang, t.norm_key), entry.id if not fresh else entry)
+        self.report.terms_added += len(new_terms)
+        if note:
+            entry.note = f"{entry.note}\n{note}" if entry.note else note
+        for f, v in fill.items():
+            setattr(entry, f, v)
+        self.add_sources(entry, sources)
+
+    # ---------------------------------------------------------------- sources
+
+    def document(self, name: str) -> Document:
+        doc = self.docs.get(name)
+        digest = hashlib.sha256(b"glossary-import\0" + name.encode("utf-8")).hexdigest()
+        if doc is None:
+            doc = self.s.scalars(select(Document).where(Document.name == name).order_by(Document.id)).first()
+            if doc is None:
+                doc = self.s.scalars(select(Document).where(Document.sha256 == digest)).first()
+            if doc is None:
+                doc = Document(path=name, name=name, sha256=digest, format="import",
+                               imported_by=self.act.user, report={"imported_contexts": True})
+                self.s.add(doc)
+                self.s.flush()
+            self.docs[name] = doc
+        return doc
+
+    def segment(self, doc: Document, zh: str, en: str) -> Segment:
+        segs = self.segs.get(doc.id)
+        if segs is None:
+            segs = {(z, e): seg for z, e, seg in (
+                (s.zh, s.en, s) for s in self.s.scalars(select(Segment).where(Segment.document_id == doc.id)))}
+            self.segs[doc.id] = segs
+        seg = segs.get((zh, en))
+        if seg is None:
+            last = max((s.position for s in segs.values()), default=-1)
+            seg = Segment(document=doc, position=last + 1, zh=zh, en=en, zh_norm=None)
+            self.s.add(seg)
+            segs[(zh, en)] = seg
+        return seg
+
+    def add_sources(self, entry: Entry, sources: Iterable[dict]) -> None:
+        added = self.added.setdefault(id(entry), set())
+        for src in sources:
+            key = (src.get("document") or "", src.get("zh") or "", src.get("en") or "")
+            if key in added:
+                continue
+            added.add(key)
+            seg = self.segment(self.document(src.get("document") or ""), src.get("zh") or "", src.get("en") or "")
+            linked = False
+            for term in entry.terms:
+                text = seg.zh if term.lang == "zh" else seg.en
+                pos = _find(text, term)
+                if pos is not None:
+                    self.occurrence(term, seg, pos, pos + len(term.text))
+                    linked = True
+            if not linked and entry.terms:
+                self.occurrence(entry.terms[0], seg, 0, 0)
+            self.report.sources_added += 1
+
+    def occurrence(self, term: Term, seg: Segment, start: int, end: int) -> None:
+        if any(o.segment is seg and o.start == start for o in term.occurrences):
+            return
+        term.occurrences.append(Occurrence(segment=seg, start=start, end=end))
+
+
+def _find(text: str, term: Term) -> int | None:
+    if not text:
+        return None
+    for candidate in (term.text, term.original):
+        if candidate:
+            pos = text.find(candidate) if term.lang == "zh" else text.lower().find(candidate.lower())
+            if pos >= 0:
+                return pos
+    return None
+
+
+def import_entries(service: GlossaryService, entries: Iterable[EntryData], on_duplicate: str = "merge",
+                   source: str = "", status: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import entries in ONE transaction; any error rolls everything back (nothing half-imported).
+
+    Duplicates (same normalised Chinese term, or English for entries without Chinese) are merged (missing
+    terms, notes and sources added, with history), skipped, or imported as new entries. Re-importing the same
+    file with `merge` changes nothing.
+    """
+    if on_duplicate not in ON_DUPLICATE:
+        raise InputError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, not {on_duplicate!r}")
+    where = f"{source}: " if source else ""
+    entries = list(entries)
+    try:
+        with service.write() as session:
+            with BulkAction(session, service.user, "import", f"import {source}".strip()) as act:
+                imp = _Importer(act, on_duplicate, status, where)
+                for i, data in enumerate(entries, 1):
+                    imp.add(data, i)
+                    if progress and i % 1000 == 0:
+                        progress(1000)
+                if progress:
+                    progress(len(entries) % 1000)
+                imp.flush_pending()
+                report = imp.report
+                act.summary = (f"import {source}: {report.created} created, {report.merged} merged, "
+                               f"{report.skipped} skipped").strip()
+    except IntegrityError as exc:
+        raise InputError(f"{where}import failed, nothing imported: {exc.orig}") from None
+    return report
