@@ -26,14 +26,19 @@ class ProposalSummary:
 
 
 def known_terms(service: GlossaryService) -> tuple[list[str], set[str]]:
-    """(zh terms of live entries — for jieba's user dictionary, zh keys of rejected entries)."""
+    """(zh terms of approved entries — for jieba's user dictionary, zh keys of rejected entries).
+
+    Only editor-approved terms enter the user dictionary, so re-mining unchanged data is idempotent."""
     live, rejected = [], set()
     with service.read() as s:
         for text, key, status in s.execute(
             select(Term.text, Term.norm_key, Entry.status).join(Entry, Term.entry_id == Entry.id)
             .where(Term.lang == "zh")
         ):
-            (rejected.add(key) if status == "rejected" else live.append(text))
+            if status == "rejected":
+                rejected.add(key)
+            elif status == "approved":
+                live.append(text)
     return live, rejected
 
 

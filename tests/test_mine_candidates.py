@@ -1,0 +1,54 @@
+"""Term miner building blocks: zh/en candidates, dictionary coverage, pinyin, acronyms."""
+
+from glossary.mine import dictionary, en_candidates as enc, transliteration as tr, zh_candidates as zhc
+from glossary.mine.pairing import local_spans, profile
+
+
+def test_zh_multiword_assembly_and_termhood():
+    segs = ["充分发挥西部陆海新通道的示范效应", "推动西部陆海新通道建设", "共建西部陆海新通道，服务国家战略",
+            "西部陆海新通道智库联盟成立"]
+    stats, occ = zhc.collect([zhc.tokenize(s) for s in segs])
+    assert "西部陆海新通道" in stats
+    assert stats["西部陆海新通道"].freq == 4
+    assert len(occ["西部陆海新通道"]) == 4
+    # the fragment that always sits inside the longer term is not independent
+    assert stats["陆海新通道"].score() < stats["西部陆海新通道"].score()
+    # function words never start or end a candidate
+    assert not any(t.startswith(("的", "和")) or t.endswith(("的", "和")) for t in stats)
+
+
+def test_user_words_are_not_split_again():
+    zhc.add_user_words(["渝桂合作示范区"])
+    assert "渝桂合作示范区" in [t.word for t in zhc.tokenize("推进渝桂合作示范区建设")]
+
+
+def test_en_tokens_spans_and_names():
+    s = "Wang Wen led a team to Qinzhou Port Area of China (Guangxi) Pilot Free Trade Zone."
+    toks = enc.tokenize(s)
+    spans = {enc.span_text(s, toks, a, b) for a, b in enc.valid_spans(toks)}
+    assert "Qinzhou Port Area of China" in spans
+    assert "a team" not in spans and "led a" not in spans  # stopword-bounded
+    names = [enc.span_text(s, toks, a, b) for a, b in enc.name_spans(toks)]
+    assert "Wang Wen" in names and "Pilot Free Trade Zone" in names
+
+
+def test_parenthesised_acronym_and_initials():
+    s = "the New International Land-Sea Trade Corridor (ILSTC) and the FAOCMG."
+    toks = enc.tokenize(s)
+    assert enc.parenthesised_acronyms(s, toks) == [("New International Land-Sea Trade Corridor", "ILSTC")]
+    assert enc.acronym_matches("FAOCMG", enc.tokenize("Foreign Affairs Office of the Chongqing Municipal Government"))
+    assert not enc.acronym_matches("FAOCMG", enc.tokenize("Foreign Affairs Office of Guangxi"))
+
+
+def test_dictionary_and_pinyin_coverage():
+    assert "deputy" in dictionary.cedict()["副"]
+    assert tr.romanize_name("王雯") == "Wang Wen"
+    assert tr.romanize_place("钦州") == "Qinzhou"
+    assert "zhangyaxi" in tr.pinyin_spans("张娅茜")  # heteronym 茜 xi/qian
+    en = "Zhang Yaxi and Wang Wen visited the Qinzhou Port Area."
+    toks = enc.tokenize(en)
+    valid = enc.valid_spans(toks)
+    for zh, want in (("王雯", "Wang Wen"), ("钦州港片区", "Qinzhou Port Area"), ("张娅茜", "Zhang Yaxi")):
+        s, a, b = local_spans(profile(zh), toks, valid)[0]
+        assert enc.span_text(en, toks, a, b) == want
+        assert s > 0.6
