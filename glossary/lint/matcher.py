@@ -121,9 +121,8 @@ def en_variants(term: TermData) -> dict[str, str]:
     acr = is_acronym(term)
     if not key[-1].isdigit():
         out.setdefault(key + "s" if acr else plural(key), "plural")
-    words = key.split(" ")
-    if not acr and 2 <= len(words) <= 3 and "-" in term.text and all(w.isalpha() for w in words):
-        closed = "".join(words)
+    if not acr and re.search(r"[A-Za-z]-[A-Za-z]", term.text):
+        closed = en_key(re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", "", term.text))
         out.setdefault(closed, "closed")
         out.setdefault(plural(closed), "closed plural")
     return out

@@ -147,10 +147,34 @@ def _structured(path: str, f: SourceFile, glossary_pairs) -> LintDocument:
     from glossary.ingest import read_aligned
 
     aligned = read_aligned(path, glossary=glossary_pairs)
-    lines = sorted({ln for p in aligned.pairs for ln in (p.zh_line, p.en_line) if ln > 0})
-    regions = [Region(f, *f.line_span(ln)) for ln in lines]
+    spans: set[tuple[int, int]] = set()
+    for p in aligned.pairs:
+        for text, line in ((p.zh, p.zh_line), (p.en, p.en_line)):
+            spans.add(_find_near(f, text, line))
+    regions = [Region(f, s, e) for s, e in _merge(sorted(spans))]
     return LintDocument(path, regions, "bilingual", pairs=aligned.pairs, zh_file=f, en_file=f,
                         notes=list(aligned.skipped))
+
+
+def _find_near(f: SourceFile, text: str, line: int, window: int = 4000) -> tuple[int, int]:
+    """Where a segment's text sits in the file, searching from its reported line; else that line and the
+    next three (escaped markup such as &amp; can hide the exact text)."""
+    start = f.line_span(max(line, 1))[0]
+    at = f.text.find(text, start, start + len(text) + window) if text else -1
+    if at >= 0:
+        return at, at + len(text)
+    last = min(max(line, 1) + 3, len(f.line_starts))
+    return start, f.line_span(last)[1]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
 
 
 def load_pair(zh_path: str, en_path: str, glossary_pairs=None, unaligned: bool = False) -> LintDocument:

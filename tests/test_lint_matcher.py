@@ -1,0 +1,108 @@
+"""Lint matcher: variant expansion, word boundaries next to CJK, longest match, line breaks, Chinese offsets."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossary.data import EntryData, TermData
+from glossary.lint.matcher import compile_glossary, en_variants, en_view, zh_view
+
+
+def entry(*terms) -> EntryData:
+    return EntryData([TermData(*t) for t in terms], status="approved")
+
+
+CORRIDOR = entry(("zh", "西部陆海新通道", "fullForm", "preferred"),
+                 ("en", "New International Land-Sea Trade Corridor", "fullForm", "preferred"),
+                 ("en", "ILSTC", "acronym", "preferred"),
+                 ("en", "New Western Land-Sea Corridor", "fullForm", "deprecated"))
+TRADE = entry(("zh", "贸易走廊", "fullForm", "preferred"), ("en", "Trade Corridor", "fullForm", "preferred"))
+API = entry(("zh", "应用程序接口", "fullForm", "preferred"), ("en", "API", "acronym", "preferred"),
+            ("en", "application programming interface", "fullForm", "admitted"))
+EMAIL = entry(("zh", "电子邮件", "fullForm", "preferred"), ("en", "e-mail", "fullForm", "preferred"))
+POLICY = entry(("zh", "政策", "fullForm", "preferred"), ("en", "policy", "fullForm", "preferred"))
+G = compile_glossary([CORRIDOR, TRADE, API, EMAIL, POLICY])
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    return [(text[m.start:m.end], m.term.text, m.form) for m in G.match_en(text)]
+
+
+def test_variants_expanded_at_compile_time():
+    v = en_variants(TermData("en", "Land-Sea Corridor"))
+    assert v == {"land sea corridor": "base", "land sea corridors": "plural", "landsea corridor": "closed",
+                 "landsea corridors": "closed plural"}
+    assert en_variants(TermData("en", "Trade Corridor")) == {"trade corridor": "base", "trade corridors": "plural"}
+    assert en_variants(TermData("en", "e-mail")) == {"e mail": "base", "e mails": "plural", "email": "closed",
+                                                     "emails": "closed plural"}
+    assert en_variants(TermData("en", "policy"))["policies"] == "plural"
+    assert en_variants(TermData("en", "ILSTC", "acronym"))["ILSTCs".lower()] == "plural"
+
+
+def test_plural_possessive_hyphen_space_closed_and_case():
+    text = ("The new international land sea trade corridors' ports, the ILSTC’s role, two policies, "
+            "an email and an E-Mail, and the Trade Corridor's plan.")
+    got = found(text)
+    assert got == [
+        ("new international land sea trade corridors'", "New International Land-Sea Trade Corridor", "plural"),
+        ("ILSTC’s", "ILSTC", "base"),
+        ("policies", "policy", "plural"),
+        ("email", "e-mail", "closed"),
+        ("E-Mail", "e-mail", "base"),
+        ("Trade Corridor's", "Trade Corridor", "base"),
+    ]
+
+
+def test_acronyms_are_case_sensitive():
+    assert found("ilstc and Ilstc are not acronyms; ILSTCs are") == [("ILSTCs", "ILSTC", "plural")]
+
+
+def test_word_boundaries_work_next_to_cjk():
+    assert found("调用API接口") == [("API", "API", "base")]
+    assert found("xAPI, APIx, rapid, API2 but (API).") == [("API", "API", "base")]
+    assert found("policymakers and impolicy") == []
+
+
+def test_longest_match_wins():
+    got = found("the New International Land-Sea Trade Corridor and a Trade Corridor")
+    assert got == [("New International Land-Sea Trade Corridor", "New International Land-Sea Trade Corridor",
+                    "base"), ("Trade Corridor", "Trade Corridor", "base")]
+
+
+def test_phrases_split_across_line_breaks():
+    text = "along the New International\n   Land-\nSea Trade\r\nCorridor, and then"
+    (m,) = G.match_en(text)
+    assert m.start == text.index("New") and text[m.end - 8:m.end] == "Corridor"
+    assert m.term.text == "New International Land-Sea Trade Corridor"
+
+
+def test_en_view_maps_offsets_back():
+    text = "a  b\n\n  c—d"
+    v = en_view(text)
+    assert v.norm == "a b c d"
+    for i, ch in enumerate(v.norm):
+        if ch != " ":
+            assert text[v.orig(i)].lower() == ch
+    assert v.span(4, 7) == (text.index("c"), len(text))
+
+
+def test_chinese_traditional_and_ruby_keep_offsets():
+    text = "重慶市實施西部陸(lù)海新通道五年行動,西部陆海新通道"
+    got = G.match_zh(text)
+    second = text.rindex("西部")
+    assert [(m.start, m.end, m.surface) for m in got] == [
+        (5, 16, "西部陸(lù)海新通道"), (second, second + 7, "西部陆海新通道")]
+    v = zh_view(text)
+    assert v.norm.startswith("重庆市实施西部陆海新通道")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="abc xyz,.;\n调用", max_size=30), st.text(alphabet="abc xyz,.;\n调用", max_size=30),
+       st.sampled_from(["ILSTC", "New International Land-Sea Trade Corridor", "new  international\nland sea "
+                        "trade corridors", "API", "e-mail"]))
+def test_offsets_slice_the_surface(left, right, term):
+    text = f"{left} {term} {right}"
+    hits = [m for m in G.match_en(text) if m.start == len(left) + 1]
+    assert len(hits) == 1
+    assert text[hits[0].start:hits[0].end] == term
