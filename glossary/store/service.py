@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -110,6 +110,11 @@ class GlossaryService:
                     yield session
             except StaleDataError as exc:
                 raise ConflictError(f"an entry was changed by someone else meanwhile ({exc}); reload") from None
+            except DBAPIError as exc:
+                if _is_lock_conflict(exc):  # PostgreSQL deadlock / serialization failure: nothing was written
+                    raise ConflictError(f"another editor was changing the same entries ({exc.orig}); "
+                                        "try again") from None
+                raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -214,7 +219,7 @@ class GlossaryService:
         """Set the status of many entries in one action (one undo step); all or nothing."""
         _check_status(status)
         with self.action(f"bulk-{status}", f"{len(versions)} entries → {status}") as act:
-            for entry_id, version in versions.items():
+            for entry_id, version in sorted(versions.items()):  # one lock order for everyone: no deadlock
                 entry = act.load(entry_id, version)
                 entry.status = status
                 act.touch(entry)
@@ -299,6 +304,8 @@ class GlossaryService:
             raise InputError("merge needs at least one entry besides the target")
         with self.write() as s:
             with Action(s, self.user, "merge", "") as act:
+                for i in sorted({target_id, *source_ids}):  # lock in id order: concurrent merges cannot deadlock
+                    act.load(i, versions.get(i))
                 target = act.load(target_id, versions.get(target_id))
                 sources = [act.load(i, versions.get(i)) for i in source_ids]
                 act.summary = f"merged {', '.join(_label(e.terms) for e in sources)} into {_label(target.terms)}"
@@ -381,6 +388,12 @@ def _refuse_missing_sqlite_file(url: str) -> None:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         if not Path(parsed.database).exists():
             raise DatabaseError(f"{parsed.database}: no such database; run 'glossary init' first")
+
+
+def _is_lock_conflict(exc: DBAPIError) -> bool:
+    """True for PostgreSQL deadlock (40P01) and serialization failure (40001): the transaction was rolled
+    back whole, so the caller may simply retry."""
+    return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
 
 
 def _label(terms) -> str:
