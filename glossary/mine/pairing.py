@@ -67,7 +67,7 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
         if t.stop:
             out.append(((), 0, 0, 0))
             continue
-        pids: list[int] = []
+        pids: set[int] = set()
         tm, expl = 0, 0
         for part, st in zip(t.parts, t.stems):
             ids = p.stems.get(st, ()) or p.stems.get(part, ())
@@ -77,7 +77,7 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
             if m or ids:
                 expl += 1
                 tm |= m
-                pids.extend(ids)
+                pids.update(ids)
         out.append((tuple(pids), tm, len(t.parts), expl))
     return out
 
@@ -87,16 +87,18 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
     covered and how much of the span is explained, with credit for unexplained words filling zh gaps.
     A dictionary word of 3+ characters needs two of its gloss words before it counts as covered."""
     cov = content = expl = 0
-    hits: Counter = Counter()
+    hits: dict[int, int] = {}
+    need = p.piece_need
     for k in range(a, b + 1):
         pids, m, c, e = masks[k]
         cov |= m
         content += c
         expl += e
-        hits.update(set(pids))
-    for pid, n in hits.items():
-        if n >= p.piece_need[pid]:
-            cov |= p.piece_mask[pid]
+        for pid in pids:
+            n = hits.get(pid, 0) + 1
+            hits[pid] = n
+            if n == need[pid]:
+                cov |= p.piece_mask[pid]
     if not cov or not content:
         return 0.0
     n = bin(p.full).count("1") or 1
