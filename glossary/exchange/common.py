@@ -108,16 +108,27 @@ class Fidelity:
     """What a format can carry back (used by the round-trip comparison)."""
 
     term_fields: tuple[str, ...] = ("lang", "text", "term_type", "status", "pinyin", "original", "pos", "note")
-    entry_fields: tuple[str, ...] = ("status", "score", "subject", "definition", "note", "created_by")
+    entry_fields: tuple[str, ...] = ("status", "score", "subject", "definition", "note", "created_at",
+                                     "created_by")
     sources: bool = True
+    score_digits: int | None = None  # significant digits a format keeps for scores (None: all)
 
 
 FULL = Fidelity()
+XLSX = Fidelity(score_digits=15)  # spreadsheet numbers keep 15 significant digits, like Excel itself
+FIDELITY = {"xlsx": XLSX}
+
+
+def _score(value: float | None, fidelity: Fidelity) -> float | None:
+    if value is None or fidelity.score_digits is None:
+        return value
+    return float(f"{value:.{fidelity.score_digits}g}")
 
 
 def content_key(entry: EntryData, fidelity: Fidelity = FULL) -> tuple:
     """A comparable picture of an entry's content (no ids, versions or modification stamps)."""
-    fields = tuple(opt(getattr(entry, f)) if f != "score" else entry.score for f in fidelity.entry_fields)
+    fields = tuple(opt(getattr(entry, f)) if f != "score" else _score(entry.score, fidelity)
+                   for f in fidelity.entry_fields)
     terms = tuple(tuple(opt(getattr(t, f)) for f in fidelity.term_fields) for t in entry.terms)
     sources = ()
     if fidelity.sources:

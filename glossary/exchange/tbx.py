@@ -16,6 +16,7 @@ from glossary.exchange.common import Entries, Progress, check_entry, lang_of, po
 from glossary.exchange.safexml import XML_LANG, iter_elements, local, text_of
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
+LANG_TAG = {"zh": "zh-CN", "en": "en"}
 MARK = "glossary-"  # prefix of the notes that carry fields TBX-Basic has no data category for
 ORIGIN = "Exported by glossary"  # sourceDesc text: marks files whose whitespace must be kept exactly
 
@@ -107,18 +108,19 @@ def _note(text: str | None) -> str:
     return f"<note>{esc(text)}</note>" if text else ""
 
 
-def _context(text: str, doc: str) -> str:
+def _context(text: str, doc: str, lang: str | None = None) -> str:
     src = f'<admin type="source">{esc(doc)}</admin>' if doc else ""
-    return f'<descripGrp><descrip type="context">{esc(text)}</descrip>{src}</descripGrp>'
+    xl = f' xml:lang="{LANG_TAG[lang]}"' if lang else ""
+    return f'<descripGrp><descrip type="context"{xl}>{esc(text)}</descrip>{src}</descripGrp>'
 
 
-def _term(d: Dialect, t: TermData, contexts: list[tuple[str, str]]) -> str:
+def _term(d: Dialect, t: TermData, contexts: list[tuple[str, str, str | None]]) -> str:
     parts = [f"<{d.term}><term>{esc(t.text)}</term>",
              f'<termNote type="administrativeStatus">{STATUS_OUT[t.status]}</termNote>',
              f'<termNote type="termType">{t.term_type}</termNote>']
     if t.pos in POS_BASIC:
         parts.append(f'<termNote type="partOfSpeech">{t.pos}</termNote>')
-    parts.extend(_context(text, doc) for text, doc in contexts)
+    parts.extend(_context(text, doc, lang) for text, doc, lang in contexts)
     if t.pinyin and t.lang == "zh":
         parts.append(_note(f"{MARK}pinyin: {t.pinyin}"))
     if t.original:
@@ -146,12 +148,16 @@ def concept_xml(d: Dialect, e: EntryData, n: int) -> str:
     parts.append(_note(f"{MARK}status: {e.status}"))
     if e.score is not None:
         parts.append(_note(f"{MARK}score: {e.score!r}"))
-    for lang in ("zh", "en"):
+    langs = [lang for lang in ("zh", "en") if any(t.lang == lang for t in e.terms)]
+    for lang in langs:
         terms = [t for t in e.terms if t.lang == lang]
-        if not terms:
-            continue
-        ctx = [(s.get(lang) or "", s.get("document") or "") for s in e.sources]
-        parts.append(f'<{d.lang} xml:lang="{"zh-CN" if lang == "zh" else "en"}">')
+        # contexts go on the first term of their language; a language without terms borrows the first term
+        ctx = [(s.get(lang) or "", s.get("document") or "", None) for s in e.sources]
+        if lang == langs[0]:
+            for other in ("zh", "en"):
+                if other not in langs:
+                    ctx += [(s.get(other) or "", s.get("document") or "", other) for s in e.sources]
+        parts.append(f'<{d.lang} xml:lang="{LANG_TAG[lang]}">')
         for i, t in enumerate(terms):
             parts.append(_term(d, t, ctx if i == 0 else []))
         parts.append(f"</{d.lang}>")
@@ -299,7 +305,8 @@ class _Reader:
                     continue
                 term, ctx = self.term(child, lang)
                 e.terms.append(term)
-                (zh_ctx if lang == "zh" else en_ctx).extend(ctx)
+                for text, doc, clang in ctx:
+                    (zh_ctx if clang == "zh" else en_ctx).append((text, doc))
             elif name == "descrip" and child.get("type") == "definition" and lang:
                 text = self.clean(text_of(child))
                 if e.definition is None:
@@ -324,7 +331,7 @@ class _Reader:
         elif text:
             notes.append(f"{descrip.get('type') or 'descrip'} ({code}): {text}")
 
-    def term(self, sec, lang: str) -> tuple[TermData, list[tuple[str, str]]]:
+    def term(self, sec, lang: str) -> tuple[TermData, list[tuple[str, str, str]]]:
         holder = sec
         terms = [c for c in sec if local(c) == "term"]
         if local(sec) == "ntig":
@@ -336,7 +343,7 @@ class _Reader:
         text = text_of(terms[0])
         t = TermData(lang=lang, text=text if self.exact else _WS.sub(" ", text).strip())
         notes: list[str] = []
-        ctx: list[tuple[str, str]] = []
+        ctx: list[tuple[str, str, str]] = []
         items = list(holder) + ([c for c in sec if c is not holder] if holder is not sec else [])
         for child in items:
             name, typ = local(child), child.get("type")
@@ -350,11 +357,12 @@ class _Reader:
                 d = next((c for c in child if local(c) == "descrip"), None)
                 src = next((c for c in child if local(c) == "admin" and c.get("type") == "source"), None)
                 if d is not None and d.get("type") == "context":
-                    ctx.append((self.clean(text_of(d)) or "", self.clean(text_of(src)) or "" if src is not None else ""))
+                    ctx.append((self.clean(text_of(d)) or "", self.clean(text_of(src)) or "" if src is not None else "",
+                                lang_of(d.get(XML_LANG)) or lang))
                 elif d is not None:
                     self.other(d, notes)
             elif name == "descrip" and typ == "context":
-                ctx.append((self.clean(text_of(child)) or "", ""))
+                ctx.append((self.clean(text_of(child)) or "", "", lang_of(child.get(XML_LANG)) or lang))
             elif name == "note":
                 self.note(text_of(child), notes, term=t)
             elif name and name not in ("term", "termGrp", "transacGrp"):

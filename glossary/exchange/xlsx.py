@@ -68,6 +68,8 @@ class _Sheet:
         self.rows += 1
 
     def cell(self, value):
+        if isinstance(value, float):
+            return float(f"{value:.15g}")  # what a spreadsheet keeps; written identically every time
         if not isinstance(value, str):
             return value
         value = xml_clean(value)
