@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from glossary.align.anchors import Features, GlossaryAnchors, en_features, zh_features
+from glossary.align.anchors import Features, GlossaryAnchors, en_features, name_index, zh_features
 from glossary.align.beads import BEADS, Bead, banded_align, dp_align, fix_band
 
 
@@ -24,17 +24,18 @@ class Unit:
 class Params:
     """Cost model weights (tuned on the seed gold; see glossary.evaluation.align)."""
 
-    skip: float = 1.6  # cost of leaving one sentence unaligned (1-0 / 0-1)
+    skip: float = 1.0  # cost of leaving one sentence unaligned (1-0 / 0-1)
     sigma: float = 0.45  # spread of log(en_len / (ratio * zh_len))
     lex_weight: float = 9.0  # weight of lexical evidence
-    lex_threshold: float = 0.16  # evidence below this argues against pairing
+    lex_threshold: float = 0.22  # evidence below this argues against pairing
     anchor_weight: float = 0.6  # cost reduction per matched anchor (numbers, acronyms, names, glossary)
     number_miss: float = 0.5  # cost per number present on one side only
     prior: dict = field(default_factory=lambda: {
         (1, 1): 0.0, (2, 1): 0.9, (1, 2): 0.9, (2, 2): 4.0, (3, 1): 2.2, (1, 3): 2.2,
-        (1, 4): 3.2, (4, 1): 3.2})
+        (1, 4): 4.0, (4, 1): 4.0})
     cross_block: float = 1.2  # penalty per paragraph boundary crossed inside one bead side
-    block_slack: int = 1  # sentence band: neighbouring block groups allowed either side
+    block_slack: int = 1
+    length_prune: float = 9.0  # beads whose length+prior cost exceeds this are not scored lexically  # sentence band: neighbouring block groups allowed either side
 
 
 @dataclass
@@ -59,9 +60,13 @@ class CostModel:
     def __init__(self, zf: list[Features], ef: list[Features], params: Params,
                  zblock: list[int] | None = None, eblock: list[int] | None = None):
         self.zf, self.ef, self.p = zf, ef, params
-        self.zblock, self.eblock = zblock, eblock
+        self.zrank = _block_ranks(zblock)[0] if zblock is not None else None
+        self.erank = _block_ranks(eblock)[0] if eblock is not None else None
         self._pe: dict[tuple[int, int, int], tuple[int, int]] = {}
         self._eu: dict = {}
+        self._zi: dict = {}
+        self._zu: dict = {}
+        self.znum = [frozenset(x for x in f.numbers if x.startswith("n:")) for f in zf]
         zl = sum(f.length for f in zf) or 1
         el = sum(f.length for f in ef) or 1
         self.ratio = min(6.0, max(1.2, el / zl))
@@ -75,41 +80,72 @@ class CostModel:
             for st in f.stems:
                 edf[st] = edf.get(st, 0) + 1
         self.zw = [[(g, 1.0 / (1.0 + math.log(zdf[g]))) for g in f.words] for f in zf]
-        self.ew = [sum(1.0 / (1.0 + math.log(edf[st])) for st in f.stems) for f in ef]
+        self.estem_w = {st: 1.0 / (1.0 + math.log(c)) for st, c in edf.items()}
+        self.ew = [sum(self.estem_w[st] for st in f.stems) for f in ef]
         # prefix sums for fast lengths/sizes of ranges
         self.zlen = _prefix([f.length for f in zf])
         self.elen = _prefix([f.length for f in ef])
         self.zsize = _prefix([sum(w for _, w in ws) for ws in self.zw])
+
         self.esize = _prefix(self.ew)
 
-    def _en_union(self, j0: int, b: int) -> tuple[frozenset, frozenset, frozenset]:
+    def _en_union(self, j0: int, b: int) -> tuple[frozenset, frozenset, frozenset, frozenset]:
         key = (j0, b)
         v = self._eu.get(key)
         if v is None:
             fs = self.ef[j0:j0 + b]
             if b == 1:
-                v = (fs[0].stems, fs[0].anchors, fs[0].names)
+                v = (fs[0].stems, fs[0].anchors, fs[0].names, fs[0].numbers)
             else:
                 v = (frozenset().union(*(f.stems for f in fs)), frozenset().union(*(f.anchors for f in fs)),
-                     frozenset().union(*(f.names for f in fs)))
+                     frozenset().union(*(f.names for f in fs)), frozenset().union(*(f.numbers for f in fs)))
             self._eu[key] = v
         return v
 
-    def pe(self, i: int, j0: int, b: int) -> tuple[int, int]:
-        """(dictionary-matched words, matched anchors) of zh unit i against en units [j0, j0+b)."""
+    def _zh_index(self, i: int) -> tuple[dict, frozenset, list[float]]:
+        """Per zh unit: stem -> bitmask of dictionary words glossed by it, all stems, word weights."""
+        v = self._zi.get(i)
+        if v is None:
+            masks: dict[str, int] = {}
+            for k, (g, _) in enumerate(self.zw[i]):
+                bit = 1 << k
+                for st in g:
+                    masks[st] = masks.get(st, 0) | bit
+            v = (masks, frozenset(masks), [w for _, w in self.zw[i]])
+            self._zi[i] = v
+        return v
+
+    def _zh_union(self, i0: int, a: int) -> frozenset:
+        key = (i0, a)
+        v = self._zu.get(key)
+        if v is None:
+            v = frozenset().union(*(self._zh_index(i)[1] for i in range(i0, i0 + a)))
+            self._zu[key] = v
+        return v
+
+    def pe(self, i: int, j0: int, b: int) -> tuple[float, int]:
+        """(weighted dictionary-matched words, matched anchors) of zh unit i against en units [j0, j0+b)."""
         key = (i, j0, b)
         v = self._pe.get(key)
         if v is None:
-            stems, anchors, names = self._en_union(j0, b)
+            stems, anchors, names, _ = self._en_union(j0, b)
+            masks, allst, wts = self._zh_index(i)
+            mask = 0
+            for st in allst & stems:
+                mask |= masks[st]
+            d = 0.0
+            while mask:
+                low = mask & -mask
+                d += wts[low.bit_length() - 1]
+                mask ^= low
             z = self.zf[i]
-            d = sum(w for g, w in self.zw[i] if not g.isdisjoint(stems)) if stems else 0.0
             v = (d, len(z.anchors & anchors) + len(z.names & names))
             self._pe[key] = v
         return v
 
     def evidence(self, i0: int, a: int, j0: int, b: int) -> tuple[float, int, int]:
         """(weighted dictionary Dice, matched anchors, numbers on the zh side missing in en) of a bead."""
-        dict_hits = 0
+        dict_hits = 0.0
         anchor_hits = 0
         for i in range(i0, i0 + a):
             d, an = self.pe(i, j0, b)
@@ -117,10 +153,16 @@ class CostModel:
             anchor_hits += an
         zs = self.zsize[i0 + a] - self.zsize[i0]
         es = self.esize[j0 + b] - self.esize[j0]
-        dice = 2.0 * dict_hits / (zs + es) if zs + es else 0.0
-        znum = set().union(*(self.zf[i].numbers for i in range(i0, i0 + a)))
-        enum = set().union(*(self.ef[j].numbers for j in range(j0, j0 + b)))
-        missing = len({x for x in znum if x.startswith("n:")} - enum)
+        # English side: weighted content stems explained by the glosses of the Chinese side
+        gl = self._zh_index(i0)[1] if a == 1 else self._zh_union(i0, a)
+        ew = self.estem_w
+        en_hits = sum(ew[st] for st in gl & self._en_union(j0, b)[0])
+        dice = (dict_hits + en_hits) / (zs + es) if zs + es else 0.0
+        enum = self._en_union(j0, b)[3]
+        if a == 1:
+            missing = len(self.znum[i0] - enum)
+        else:
+            missing = len(frozenset().union(*self.znum[i0:i0 + a]) - enum)
         return dice, min(anchor_hits, 4 * max(a, b)), missing
 
     def length_cost(self, i0: int, a: int, j0: int, b: int) -> float:
@@ -131,18 +173,20 @@ class CostModel:
 
     def crossings(self, i0: int, a: int, j0: int, b: int) -> int:
         c = 0
-        if self.zblock is not None and a > 1:
-            c += self.zblock[i0 + a - 1] != self.zblock[i0]
-        if self.eblock is not None and b > 1:
-            c += self.eblock[j0 + b - 1] != self.eblock[j0]
+        if self.zrank is not None and a > 1:
+            c += self.zrank[i0 + a - 1] - self.zrank[i0]
+        if self.erank is not None and b > 1:
+            c += self.erank[j0 + b - 1] - self.erank[j0]
         return c
 
     def __call__(self, i0: int, a: int, j0: int, b: int) -> float:
         p = self.p
         if a == 0 or b == 0:
             return p.skip * (a + b)
-        dice, anchors, missing = self.evidence(i0, a, j0, b)
         cost = p.prior.get((a, b), 4.0) + self.length_cost(i0, a, j0, b)
+        if cost > p.length_prune:  # hopeless lengths: skip the lexical work
+            return cost + p.lex_weight * p.lex_threshold * (a + b) / 2.0
+        dice, anchors, missing = self.evidence(i0, a, j0, b)
         cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
         cost += -p.anchor_weight * anchors + p.number_miss * missing
         cost += p.cross_block * self.crossings(i0, a, j0, b)
@@ -188,7 +232,7 @@ def pair_blocks(zf: list[Features], ef: list[Features], zblock: list[int], ebloc
     eb = _group(ef, eblock)
     bparams = Params(**{**params.__dict__})
     model = CostModel(zb, eb, bparams)
-    return banded_align(len(zb), len(eb), model, width=16, beads=BLOCK_BEADS)
+    return banded_align(len(zb), len(eb), model, width=6, beads=BLOCK_BEADS)
 
 
 def _group(feats: list[Features], blocks: list[int]) -> list[Features]:
@@ -216,7 +260,7 @@ def _block_ranks(blocks: list[int]) -> tuple[list[int], list[int]]:
 
 def sentence_band(block_path: list[Bead], zrank: list[int], erank: list[int], estarts: list[int],
                   m: int, slack: int) -> list[tuple[int, int]]:
-    """Rows of the sentence DP allowed by the block alignment (± `slack` block groups)."""
+    """Rows of the sentence DP allowed by the block alignment (its en sentences ± `slack` sentences)."""
     n = len(zrank)
     ne_blocks = len(estarts)
     bounds = estarts + [m]
@@ -227,21 +271,23 @@ def sentence_band(block_path: list[Bead], zrank: list[int], erank: list[int], es
         group_en.append((bd.en_start, bd.en_end))
         for zb in range(bd.zh_start, bd.zh_end):
             zgroup[zb] = g
-    ng = len(block_path)
+    ng = len(group_en)
     rows: list[tuple[int, int]] = []
     for i in range(n + 1):
         ranks = {zrank[i - 1]} if i > 0 else set()
         if i < n:
             ranks.add(zrank[i])
-        lo_b, hi_b = ne_blocks, 0
+        lo, hi = m, 0
         for r in ranks:
             g = zgroup.get(r, 0)
-            for gg in range(max(0, g - slack), min(ng, g + slack + 1)):
-                s, e = group_en[gg]
-                lo_b, hi_b = min(lo_b, s), max(hi_b, e)
-        if lo_b >= hi_b:  # no en blocks nearby: stay put
-            lo_b = hi_b = min(lo_b, ne_blocks)
-        rows.append((bounds[min(lo_b, ne_blocks)], bounds[min(hi_b, ne_blocks)]))
+            s, e = group_en[g]
+            own_lo, own_hi = bounds[min(s, ne_blocks)], bounds[min(e, ne_blocks)]
+            # neighbouring groups are allowed, but at most `slack` sentences beyond this group's own
+            nb_lo = bounds[min(group_en[max(0, g - 1)][0], ne_blocks)]
+            nb_hi = bounds[min(group_en[min(ng - 1, g + 1)][1], ne_blocks)]
+            lo = min(lo, max(nb_lo, own_lo - slack))
+            hi = max(hi, min(nb_hi, own_hi + slack))
+        rows.append((max(0, lo), min(m, hi)))
     return fix_band(rows, m)
 
 
@@ -269,8 +315,9 @@ def align_units(zh: list[Unit], en: list[Unit], glossary: list[tuple[str, str]] 
                 params: Params | None = None, use_blocks: bool = True) -> list[AlignedBead]:
     """Align Chinese and English sentence units; `glossary` = approved (zh, en) pairs used as anchors."""
     g = glossary if isinstance(glossary, GlossaryAnchors) or glossary is None else GlossaryAnchors(list(glossary))
-    zf = [zh_features(u.norm or u.text, g) for u in zh]
     ef = [en_features(u.text, g) for u in en]
+    names = name_index(ef)
+    zf = [zh_features(u.norm or u.text, g, names=names) for u in zh]
     zb = [u.block for u in zh] if use_blocks else None
     eb = [u.block for u in en] if use_blocks else None
     return align_features(zf, ef, zb, eb, params)

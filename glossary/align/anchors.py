@@ -105,6 +105,35 @@ def zh_pinyin_grams(norm: str) -> set[str]:
     return out
 
 
+def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> set[str]:
+    """Pinyin of 2–3 character runs that equal one of `keys` (walk pruned by `prefixes`; all readings)."""
+    out: set[str] = set()
+    n = len(norm)
+    for i in range(n):
+        ch = norm[i]
+        if not ("\u4e00" <= ch <= "\u9fff"):
+            continue
+        for r1 in _char_readings(ch):
+            if r1 not in prefixes or i + 1 >= n:
+                continue
+            for r2 in _char_readings(norm[i + 1]):
+                s2 = r1 + r2
+                if s2 in keys:
+                    out.add(s2)
+                if s2 in prefixes and i + 2 < n:
+                    for r3 in _char_readings(norm[i + 2]):
+                        if s2 + r3 in keys:
+                            out.add(s2 + r3)
+    return out
+
+
+def name_index(en_feats) -> tuple[frozenset[str], frozenset[str]]:
+    """All English name keys of a document and their proper prefixes (for zh_name_hits)."""
+    keys = frozenset().union(*(f.names for f in en_feats)) if en_feats else frozenset()
+    prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k)))
+    return keys, prefixes
+
+
 def en_name_keys(text: str) -> set[str]:
     """Capitalised words and word pairs as toneless pinyin candidates (Chongqing, Wang Wen → wangwen)."""
     caps = [m.group().lower().replace("-", "") for m in _CAP_RE.finditer(text)]
@@ -185,8 +214,12 @@ class Features:
 _SPACE_RE = re.compile(r"\s+")
 
 
-def zh_features(norm: str, glossary: GlossaryAnchors | None = None, lexicon=None) -> Features:
-    """Features of a Chinese sentence (pass its Simplified matching form)."""
+def zh_features(norm: str, glossary: GlossaryAnchors | None = None, lexicon=None,
+                names: tuple[frozenset[str], frozenset[str]] | None = None) -> Features:
+    """Features of a Chinese sentence (pass its Simplified matching form).
+
+    `names` = name_index(english features): only pinyin runs matching those English names are kept (fast).
+    """
     words = [g for _, g in zh_words(norm, lexicon)]
     nums = zh_numbers(norm)
     anchors = set(nums) | zh_latin(norm)
@@ -196,7 +229,7 @@ def zh_features(norm: str, glossary: GlossaryAnchors | None = None, lexicon=None
         length=len(_SPACE_RE.sub("", norm)),
         anchors=frozenset(anchors),
         words=words,
-        names=frozenset(zh_pinyin_grams(norm)),
+        names=frozenset(zh_pinyin_grams(norm) if names is None else zh_name_hits(norm, *names)),
         numbers=frozenset(nums),
         size=len(words),
     )

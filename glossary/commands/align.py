@@ -30,14 +30,15 @@ def align(zh_file: Path, en_file: Path, presplit: bool, fmt: str) -> None:
     zh = sentence_units(zh_file, "zh", presplit)
     en = sentence_units(en_file, "en", presplit)
     beads = align_units(zh, en)
-    out = click.get_text_stream("stdout")
+    lines = []
     for b in beads:
         if fmt == "links":
-            out.write(b.link() + "\n")
+            lines.append(b.link())
         else:
             z = "".join(zh[i].text for i in b.zh)
             e = " ".join(en[j].text for j in b.en)
-            out.write(f"{_cell(z)}\t{_cell(e)}\t{b.kind}\t{b.score:.3f}\n")
+            lines.append(f"{_cell(z)}\t{_cell(e)}\t{b.kind}\t{b.score:.3f}")
+    click.echo("\n".join(lines))
 
 
 def _cell(s: str) -> str:

@@ -1,0 +1,61 @@
+"""Cleaning on seed text: pinyin ruby verified by pypinyin, mojibake spans with positions, same-length matching form."""
+
+from __future__ import annotations
+
+from glossary.ingest import clean_document, clean_text
+from glossary.read.detect import read_raw
+from glossary.text.clean import display_form, find_mojibake, is_reading, match_form, strip_ruby
+from tests.conftest import SEEDS
+
+SEED000 = SEEDS / "000_df8d67f183ba9375.txt"
+SEED003 = SEEDS / "003_fe6430a27bb9429d.txt"
+
+
+def test_ruby_stripped_only_when_pypinyin_confirms():
+    line = SEED000.read_text(encoding="utf-8").splitlines()[0]
+    out, edits = strip_ruby(line)
+    assert out.startswith("為探索新形勢下如何利用外事資源積極服務國家戰略,")
+    assert "(" not in out and len(edits) == line.count("(")
+    assert edits[0].text == "(shì)" and line[edits[0].start - 1] == "勢"
+    # real brackets survive: place names, company names, Chinese content, wrong readings
+    for keep in ("中新(重慶)戰略", "怡和(中國)有限公司", "出國(境)管理處", "勢(guó)", "國(shì)", "A(shì)"):
+        assert strip_ruby(keep) == (keep, [])
+    assert strip_ruby("國（guó）家") == ("國家", strip_ruby("國（guó）家")[1])
+    assert strip_ruby("重(chong)慶")[0] == "重慶"  # toneless and heteronym readings accepted
+    assert is_reading("發", "fā") and is_reading("发", "fa") and not is_reading("發", "shì")
+
+
+def test_mojibake_spans_found_on_seed_003():
+    text = SEED003.read_text(encoding="utf-8")
+    stripped, _ = strip_ruby(text)
+    spans = [stripped[s:e] for s, e in find_mojibake(stripped)]
+    assert spans == ["?!g", "?jié)摿薮?", "?shù)赝馐掳l(fā)"]
+    # clean text (all other seeds) has none
+    for seed in sorted(SEEDS.glob("*.txt")):
+        if seed != SEED003:
+            assert find_mojibake(strip_ruby(seed.read_text(encoding="utf-8"))[0]) == []
+    assert find_mojibake("Chongqing’s café") == []
+    assert find_mojibake("Chongqingâ€™s plan") == [(9, 12)]
+    assert find_mojibake("问题?我们") == []  # an ASCII question mark between sentences is fine
+    assert find_mojibake("乱码\ufffd\ufffd文本") == [(2, 4)]
+
+
+def test_mojibake_reported_with_original_line_and_column():
+    doc, _ = clean_document(read_raw(SEED003))
+    moj = [(i.line, i.col, i.text) for i in doc.issues if i.kind == "mojibake"]
+    lines = SEED003.read_text(encoding="utf-8").splitlines()
+    assert [(m[0], m[1]) for m in moj] == [(15, 84), (37, 119), (39, 81)]
+    for line, col, span in moj:  # the column points into the ORIGINAL line (before ruby removal)
+        assert lines[line - 1][col - 1:col - 1 + len(span)] == span
+    ruby = [i for i in doc.issues if i.kind == "ruby"]
+    assert ruby and all(i.message.startswith("removed") for i in ruby)
+
+
+def test_match_form_keeps_length_and_folds():
+    s = "“勢”—ＡＢ１\u200b發展‘x’"
+    m = match_form(s)
+    assert len(m) == len(s)
+    assert m == '"势"-AB1 发展\'x\''
+    assert display_form("ＡＢ１２，中文") == "AB12，中文"  # full-width letters/digits only; Chinese comma kept
+    ct = clean_text("國(guó)家發(fā)展")
+    assert ct.text == "國家發展" and ct.norm == "国家发展" and not ct.mojibake
