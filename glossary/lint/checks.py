@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -9,8 +10,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from glossary.data import Finding
-from glossary.lint.matcher import Glossary, Match, en_key, en_view, is_acronym, plural
-from glossary.lint.source import LintDocument, SourceFile, has_han
+from glossary.lint.matcher import NUMERAL, EnScan, Glossary, Match, Near, is_acronym, iter_words, plural
+from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,6 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 @dataclass
-class Hit:
-    """A match placed in a file (offsets are file offsets)."""
-
-    file: SourceFile
-    m: Match
-
-
-@dataclass
 class Options:
     fuzzy_threshold: float = 90.0
     checks: frozenset[str] = frozenset(CHECKS)
@@ -57,19 +50,17 @@ class Options:
 # --------------------------------------------------------------------------- scanning
 
 
-def scan(doc: LintDocument, g: Glossary) -> list[Hit]:
-    """Every glossary match in the document's regions, in document order."""
-    hits: list[Hit] = []
+def scan(doc: LintDocument, g: Glossary) -> tuple[list[Match], list[tuple[Region, EnScan]]]:
+    """Every glossary match in the document's regions (file offsets), in document order, plus English scans."""
+    hits: list[Match] = []
+    scans: list[tuple[Region, EnScan]] = []
     for r in doc.regions:
         text = r.text
-        found = g.match_en(text)
-        if has_han(text):
-            found += g.match_zh(text)
-        for m in sorted(found, key=lambda m: m.start):
-            m.start += r.start
-            m.end += r.start
-            hits.append(Hit(r.file, m))
-    return hits
+        sc = g.scan_en(text, r.start, r.file)
+        scans.append((r, sc))
+        zh = g.match_zh(text, r.start, r.file) if has_han(text) else []
+        hits += sorted(sc.matches + zh, key=lambda m: m.start) if zh else sc.matches
+    return hits, scans
 
 
 def finding(f: SourceFile, start: int, end: int, check: str, message: str, match: str = "",
@@ -97,11 +88,11 @@ def is_acronym_text(text: str) -> bool:
 # --------------------------------------------------------------------------- checks
 
 
-def check_status(hits: list[Hit]) -> list[Finding]:
+def check_status(hits: list[Match]) -> list[Finding]:
     """deprecated-term / forbidden-term: suggest the preferred term of the same language."""
     out = []
     for h in hits:
-        m = h.m
+        m = h
         if m.term.status not in ("deprecated", "forbidden"):
             continue
         pref = m.concept.preferred(m.lang)
@@ -118,12 +109,13 @@ def _fold_surface(s: str) -> str:
     return re.sub(r"(?:'s|(?<=s)')$", "", s)
 
 
-def check_spelling(hits: list[Hit]) -> list[Finding]:
+def check_spelling(hits: list[Match]) -> list[Finding]:
     """unapproved-variant (spelling): hyphen/space/closed forms, or a proper noun written in lower case."""
     out = []
     for h in hits:
-        m = h.m
-        if m.lang != "en" or m.term.status not in ("preferred", "admitted") or is_acronym(m.term):
+        m = h
+        if m.lang != "en" or m.acronym or m.surface == m.term.text or m.term.status not in ("preferred",
+                                                                                              "admitted"):
             continue
         sur = _fold_surface(m.surface)
         exp = " ".join(m.term.text.split())
@@ -143,108 +135,150 @@ def check_spelling(hits: list[Hit]) -> list[Finding]:
     return out
 
 
-_NUMERAL = re.compile(r"^(?:\d+|[ivxlc]+)$")
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_TOKEN = re.compile(r"[0-9a-z\u00c0-\u024f]+")
 
 
-def check_near_misses(doc: LintDocument, g: Glossary, hits: list[Hit], threshold: float) -> list[Finding]:
-    """unapproved-variant (near match): word windows that rapidfuzz finds close to a preferred term."""
-    if not g.by_word:
+def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold: float) -> list[Finding]:
+    """unapproved-variant (near match): word windows around anchor words that rapidfuzz finds close to a
+    multi-word preferred term, outside every exact match."""
+    if g.anchor_auto is None:
         return []
-    taken = defaultdict(list)
-    for h in hits:
-        taken[h.file.path].append((h.m.start, h.m.end))
     out = []
-    for r in doc.regions:
-        view = en_view(r.text)
-        toks = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(view.norm)]
+    for r, sc in scans:
+        norm = sc.view.norm
+        starts = [s for s, _ in sc.spans]
         seen: set[tuple[int, int]] = set()
-        for i, (_, _, word) in enumerate(toks):
-            for concept, term, words in g.by_word.get(word, ()):
-                j = words.index(word)
-                best = _best_window(view.norm, toks, i - j, len(words), words, threshold)
+        for p, e, (_, items) in iter_words(g.anchor_auto, _mask(norm, sc.spans), shorter=False):
+            before, after = norm[max(0, p - 16):p], norm[e:e + 16]
+            # cheap pre-filter: the term's neighbouring words (first 3 letters) sit next to the anchor
+            for item, j, prev3, next3 in items:
+                if (prev3 and prev3 not in before) or (next3 and next3 not in after):
+                    continue
+                best = _best_window(norm, p, e, j, item, threshold)
                 if best is None:
                     continue
-                s, e, text = best
-                o_start, o_end = view.span(s, e)
-                o_start, o_end = o_start + r.start, o_end + r.start
-                if (o_start, o_end) in seen or text in g.known_en or not _wordwise(text, words) or any(
-                        a < o_end and o_start < b for a, b in taken[r.file.path]):
+                s, t_end, text = best
+                if (s, t_end) in seen or text in g.known_en or _overlaps(sc.spans, starts, s, t_end) \
+                        or not _wordwise(text, item.words):
                     continue
-                seen.add((o_start, o_end))
+                seen.add((s, t_end))
+                o_start, o_end = sc.view.span(s, t_end)
+                o_start, o_end = o_start + r.start, o_end + r.start
                 surface = r.file.text[o_start:o_end]
                 out.append(finding(r.file, o_start, o_end, "unapproved-variant",
-                                   f"'{surface}' looks like a variant of '{term.text}' (not in the glossary)",
-                                   surface, f"use '{term.text}'"))
+                                   f"'{surface}' looks like a variant of '{item.term.text}' (not in the glossary)",
+                                   surface, f"use '{item.term.text}'"))
     return out
+
+
+def _mask(norm: str, spans: list[tuple[int, int]]) -> str:
+    """`norm` with every matched span blanked (same length): anchors inside exact matches never fire."""
+    if not spans:
+        return norm
+    ends = [0] + [e for _, e in spans]
+    pieces = [norm[a:s] + " " * (e - s) for a, (s, e) in zip(ends, spans)]
+    pieces.append(norm[spans[-1][1]:])
+    return "".join(pieces)
+
+
+def _extend(norm: str, p: int, e: int, before: int, after: int) -> tuple[int, int] | None:
+    """Offsets of the span from `before` words left of [p, e) to `after` words right of it."""
+    s, t = p, e
+    for _ in range(before):
+        if s <= 1:
+            return None
+        s = norm.rfind(" ", 0, s - 1) + 1
+    n = len(norm)
+    for _ in range(after):
+        if t >= n:
+            return None
+        nxt = norm.find(" ", t + 1)
+        t = n if nxt < 0 else nxt
+    return s, t
+
+
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+    k = bisect.bisect_left(starts, e) - 1
+    return k >= 0 and spans[k][1] > s
 
 
 def _wordwise(text: str, words: list[str]) -> bool:
     """A variant differs by spelling, not by words: each word close to its counterpart, or the same letters
     split/joined differently ("land sea" / "landsea")."""
-    got = text.split(" ")
+    got = _TOKEN.findall(text)
     if len(got) == len(words):
         return all(a == b or fuzz.ratio(a, b) >= 75 for a, b in zip(got, words))
     return fuzz.ratio("".join(got), "".join(words)) >= 95
 
 
-def _best_window(norm: str, toks, start: int, n: int, words: list[str], threshold: float):
-    key = " ".join(words)
-    nums = {w for w in words if _NUMERAL.match(w)}
+def _best_window(norm: str, p: int, e: int, j: int, item: Near, threshold: float):
+    """The best-scoring window of n-1, n or n+1 words placing the anchor word at index j of the term."""
+    n = len(item.words)
+    klen = len(item.key)
     best = None
-    for length in (n, n - 1, n + 1):
-        if start < 0 or length < 1 or start + length > len(toks):
+    for after in (n - j - 1, n - j - 2, n - j):
+        if after < 0:
             continue
-        window = toks[start:start + length]
-        text = norm[window[0][0]:window[-1][1]]
-        if text in (key, plural(key)) or {w for *_, w in window if _NUMERAL.match(w)} != nums:
+        span = _extend(norm, p, e, j, after)
+        if span is None:
             continue
-        score = max(fuzz.ratio(text, key), fuzz.ratio(text, plural(key)))
-        if score >= threshold and (best is None or score > best[0]):
-            best = (score, window[0][0], window[-1][1], text)
+        s, t = span
+        while t > s and norm[t - 1] in ".,;:!?":
+            t -= 1
+        if abs((t - s) - klen) > klen * 0.25:
+            continue
+        text = norm[s:t]
+        if text == item.key or text == item.plural_key:
+            continue
+        score = max(fuzz.ratio(text, item.key, score_cutoff=threshold),
+                    fuzz.ratio(text, item.plural_key, score_cutoff=threshold))
+        if score and (best is None or score > best[0]):
+            if frozenset(w for w in text.split(" ") if NUMERAL.match(w)) != item.numerals:
+                continue
+            best = (score, s, t, text)
     return None if best is None else best[1:]
 
 
-def check_inconsistent(hits: list[Hit]) -> list[Finding]:
+def check_inconsistent(hits: list[Match]) -> list[Finding]:
     """inconsistent-translation: one concept, several admitted full forms in the same scope."""
-    groups: dict[tuple[int, str], list[Hit]] = defaultdict(list)
+    groups: dict[tuple[int, str], list[Match]] = defaultdict(list)
     for h in hits:
-        m = h.m
-        if m.term.status in ("preferred", "admitted") and not is_acronym(m.term) \
+        m = h
+        if m.term.status in ("preferred", "admitted") and not m.acronym \
                 and m.term.term_type not in ("abbreviation", "shortForm"):
             groups[(m.concept.index, m.lang)].append(h)
     out = []
     for (_, lang), group in groups.items():
-        counts = Counter(h.m.term.text for h in group)
+        counts = Counter(h.term.text for h in group)
         if len(counts) < 2:
             continue
-        concept = group[0].m.concept
+        concept = group[0].concept
         majority = counts.most_common(1)[0][0]
         pref = concept.preferred(lang)
         target = pref.text if pref is not None and pref.text in counts else majority
         summary = ", ".join(f"'{t}' ×{n}" for t, n in counts.most_common())
         for h in group:
-            if h.m.term.text == target:
+            if h.term.text == target:
                 continue
             preferred = pref.text if pref else majority
             advice = (f"majority and preferred '{majority}'" if preferred == majority
                       else f"majority '{majority}', preferred '{preferred}'")
             msg = f"{concept.label()} is rendered in {len(counts)} ways ({summary}); {advice}"
-            out.append(finding(h.file, h.m.start, h.m.end, "inconsistent-translation", msg, h.m.surface,
-                               f"use '{_inflect(target, h.m)}'"))
+            out.append(finding(h.file, h.start, h.end, "inconsistent-translation", msg, h.surface,
+                               f"use '{_inflect(target, h)}'"))
     return out
 
 
-def check_acronyms(hits: list[Hit]) -> list[Finding]:
+def check_acronyms(hits: list[Match]) -> list[Finding]:
     """acronym-before-expansion: the first use of an acronym precedes every full form in the document."""
     expanded: set[int] = set()
     reported: set[int] = set()
     out = []
-    en_hits = [h for h in hits if h.m.lang == "en"]
+    en_hits = [h for h in hits if h.lang == "en"]
     for k, h in enumerate(en_hits):
-        m = h.m
+        m = h
         c = m.concept.index
-        if not is_acronym(m.term):
+        if not m.acronym:
             expanded.add(c)
             continue
         if c in expanded or c in reported or m.term.status not in ("preferred", "admitted"):
@@ -253,8 +287,8 @@ def check_acronyms(hits: list[Hit]) -> list[Finding]:
         if full is None or is_acronym(full):
             continue
         nxt = en_hits[k + 1] if k + 1 < len(en_hits) else None
-        if nxt is not None and nxt.m.concept.index == c and not is_acronym(nxt.m.term) \
-                and nxt.file is h.file and 0 <= nxt.m.start - m.end <= 3:
+        if nxt is not None and nxt.concept.index == c and not nxt.acronym \
+                and nxt.file is h.file and 0 <= nxt.start - m.end <= 3:
             continue  # "ILSTC (New International Land-Sea Trade Corridor)"
         reported.add(c)
         out.append(finding(h.file, m.start, m.end, "acronym-before-expansion",
@@ -263,16 +297,16 @@ def check_acronyms(hits: list[Hit]) -> list[Finding]:
     return out
 
 
-def check_missing(doc: LintDocument, g: Glossary, hits: list[Hit]) -> list[Finding]:
+def check_missing(doc: LintDocument, g: Glossary, hits: list[Match]) -> list[Finding]:
     """missing-term: per aligned pair (or per document when unaligned), zh term without any English term."""
     if doc.kind != "bilingual":
         return []
     if doc.pairs is None:
         return _missing_document_level(hits)
-    by_line: dict[tuple[str, int], list[Hit]] = defaultdict(list)
+    by_line: dict[tuple[str, int], list[Match]] = defaultdict(list)
     for h in hits:
-        if h.m.lang == "zh":
-            by_line[(h.file.path, h.file.line_col(h.m.start)[0])].append(h)
+        if h.lang == "zh":
+            by_line[(h.file.path, h.file.line_col(h.start)[0])].append(h)
     used: set[int] = set()
     out = []
     for p in doc.pairs:
@@ -303,26 +337,26 @@ def _locate(doc: LintDocument, by_line, used: set[int], line: int, zm: Match
     f = doc.zh_file
     for ln in range(line, line + 3):
         for h in by_line.get((f.path, ln), ()):
-            if h.m.concept.index == zm.concept.index and id(h) not in used:
+            if h.concept.index == zm.concept.index and id(h) not in used:
                 used.add(id(h))
-                return f, h.m.start, h.m.end, h.m.surface
+                return f, h.start, h.end, h.surface
     start, _ = f.line_span(max(line, 1))
     return f, start, start, zm.surface
 
 
-def _missing_document_level(hits: list[Hit]) -> list[Finding]:
-    en = {h.m.concept.index for h in hits if h.m.lang == "en"}
+def _missing_document_level(hits: list[Match]) -> list[Finding]:
+    en = {h.concept.index for h in hits if h.lang == "en"}
     out, seen = [], set()
     for h in hits:
-        c = h.m.concept
-        if h.m.lang != "zh" or c.index in en or c.index in seen or not c.allowed("en") \
-                or h.m.term.status not in ("preferred", "admitted"):
+        c = h.concept
+        if h.lang != "zh" or c.index in en or c.index in seen or not c.allowed("en") \
+                or h.term.status not in ("preferred", "admitted"):
             continue
         seen.add(c.index)
         pref = c.preferred("en")
-        out.append(finding(h.file, h.m.start, h.m.end, "missing-term",
-                           f"'{h.m.surface}' is in the glossary but the document's English never uses "
-                           f"'{pref.text}' (document level: not aligned)", h.m.surface, f"use '{pref.text}'"))
+        out.append(finding(h.file, h.start, h.end, "missing-term",
+                           f"'{h.surface}' is in the glossary but the document's English never uses "
+                           f"'{pref.text}' (document level: not aligned)", h.surface, f"use '{pref.text}'"))
     return out
 
 
@@ -334,13 +368,13 @@ def lint_documents(docs: list[LintDocument], g: Glossary, options: Options | Non
     """All findings for the documents; inconsistency is judged per document or across the project."""
     opt = options or Options()
     out: list[Finding] = []
-    all_hits: list[Hit] = []
+    all_hits: list[Match] = []
     for doc in docs:
-        hits = scan(doc, g)
+        hits, scans = scan(doc, g)
         all_hits += hits
         out += check_status(hits)
         out += check_spelling(hits)
-        out += check_near_misses(doc, g, hits, opt.fuzzy_threshold)
+        out += check_near_misses(g, scans, opt.fuzzy_threshold)
         out += check_acronyms(hits)
         out += check_missing(doc, g, hits)
         if scope == "document":

@@ -14,14 +14,12 @@ from glossary.text.clean import match_form, strip_ruby
 
 # --------------------------------------------------------------------------- offset-keeping views
 
-# Same-length folding for English matching: dashes and hyphens become spaces (so hyphen and space forms
-# meet), curly quotes become ASCII, every kind of whitespace becomes a plain space.
-_EN_FOLD = {c: " " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d\t\r\n\f\v\u00a0"
-            "\u2002\u2003\u2009\u200a\u3000\u200b\ufeff\u2028\u2029\u0085"}
-_EN_FOLD.update({c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\uff07"})
-_EN_FOLD.update({c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\uff02"})
-_EN_TABLE = str.maketrans(_EN_FOLD)
+# English matching form: lower case; every character that is not a Latin letter, a digit or sentence punctuation
+# (.,;:!?) becomes a space (hyphens, quotes, apostrophes, brackets, line breaks, CJK), then runs of spaces
+# collapse to one. Hyphen/space forms and "调用API接口" thus meet the same keys; terms never span a comma.
+_SEP = re.compile(r"[^0-9a-z\u00c0-\u024f.,;:!? ]")
 _SPACES = re.compile(r" {2,}")
+_TRAIL_OK = frozenset(" .,;:!?")
 
 
 @dataclass
@@ -50,22 +48,19 @@ def _lower_same_length(text: str) -> str:
 
 
 def en_view(text: str) -> View:
-    """Lower-cased, punctuation-folded, hyphens as spaces, whitespace runs collapsed (line breaks too)."""
-    t = _lower_same_length(text.translate(_EN_TABLE))
+    """Lower-cased, separators as single spaces (line breaks, hyphens, quotes, CJK), offsets mapped back."""
+    t = _SEP.sub(" ", _lower_same_length(text))
+    runs = [m.span() for m in _SPACES.finditer(t)]
+    if not runs:
+        return View(t)
     at: list[int] = []
     shift: list[int] = []
-    pieces: list[str] = []
-    last = removed = 0
-    for m in _SPACES.finditer(t):
-        pieces.append(t[last:m.start() + 1])
-        removed += m.end() - m.start() - 1
-        last = m.end()
-        at.append(m.end() - removed)
+    removed = 0
+    for s, e in runs:
+        removed += e - s - 1
+        at.append(e - removed)
         shift.append(removed)
-    if not at:
-        return View(t)
-    pieces.append(t[last:])
-    return View("".join(pieces), at, shift)
+    return View(_SPACES.sub(" ", t), at, shift)
 
 
 def zh_view(text: str) -> View:
@@ -160,7 +155,7 @@ class Concept:
         return " / ".join(t.text for t in (zh, en) if t is not None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     """A glossary term found in a text: original offsets, the surface text and which term matched."""
 
@@ -171,26 +166,54 @@ class Match:
     concept: Concept
     term: TermData
     form: str  # how the matched key was formed: base | plural | closed | ...
+    acronym: bool = False  # the matched term is an acronym/abbreviation (case-sensitive)
+    file: object = None  # the SourceFile the offsets refer to, when scanned from a file region
+
+
+@dataclass
+class Near:
+    """A multi-word preferred English term as a near-match target, pre-computed once at compile time."""
+
+    concept: Concept
+    term: TermData
+    words: list[str]
+    key: str
+    plural_key: str
+    numerals: frozenset[str]
+
+
+@dataclass
+class EnScan:
+    """English matches of one text plus what the near-match search needs (view, matched norm spans)."""
+
+    view: View
+    matches: list[Match]
+    spans: list[tuple[int, int]]  # norm spans of the matches, sorted
 
 
 @dataclass
 class Glossary:
-    """Concepts plus two automata (English keys, Simplified Chinese keys), compiled once."""
+    """Concepts plus automata (English keys, Simplified Chinese keys, near-match anchors), compiled once."""
 
     concepts: list[Concept]
     en_auto: ahocorasick.Automaton | None
     zh_auto: ahocorasick.Automaton | None
     en_patterns: int = 0
     zh_patterns: int = 0
-    # multi-word English preferred terms by anchor word, for near-match (unapproved variant) search
-    by_word: dict[str, list[tuple[Concept, TermData, list[str]]]] = field(default_factory=dict)
+    anchor_auto: ahocorasick.Automaton | None = None  # " word" -> [(Near, index of word, prev3, next3)]
     known_en: set[str] = field(default_factory=set)  # every English key in the glossary
 
-    def match_en(self, text: str) -> list[Match]:
-        return _match(self.en_auto, en_view(text), text, "en", self.concepts, boundaries=True)
+    def scan_en(self, text: str, offset: int = 0, file=None) -> EnScan:
+        """English matches (offsets + `offset`), with the view and matched norm spans for later checks."""
+        view = en_view(text)
+        matches, spans = _match_en(self.en_auto, view, text, self.concepts, offset, file)
+        return EnScan(view, matches, spans)
 
-    def match_zh(self, text: str) -> list[Match]:
-        return _match(self.zh_auto, zh_view(text), text, "zh", self.concepts, boundaries=False)
+    def match_en(self, text: str, offset: int = 0, file=None) -> list[Match]:
+        return self.scan_en(text, offset, file).matches
+
+    def match_zh(self, text: str, offset: int = 0, file=None) -> list[Match]:
+        return _match_zh(self.zh_auto, zh_view(text), text, self.concepts, offset, file)
 
 
 def compile_glossary(entries) -> Glossary:
@@ -204,9 +227,10 @@ def compile_glossary(entries) -> Glossary:
         concepts.append(c)
         for ti, t in enumerate(entry.terms):
             if t.lang == "en":
+                acronym = t.text.strip() if is_acronym(t) else None
                 for key, form in en_variants(t).items():
-                    en_keys.setdefault(key, []).append((c.index, ti, form, t.text.strip() if is_acronym(t) else None))
-                if t.status == "preferred" and not is_acronym(t):
+                    en_keys.setdefault(" " + key, []).append((c.index, ti, form, acronym))
+                if t.status == "preferred" and acronym is None:
                     words = en_key(t.text).split(" ")
                     if len(words) >= 2:
                         near.append((c, t, words))
@@ -215,22 +239,42 @@ def compile_glossary(entries) -> Glossary:
                 if key:
                     zh_keys.setdefault(key, []).append((c.index, ti, "base", None))
     return Glossary(concepts, _automaton(en_keys), _automaton(zh_keys), len(en_keys), len(zh_keys),
-                    _anchor_index(near), set(en_keys))
+                    _anchor_automaton(near), {k[1:] for k in en_keys})
 
 
-_STOP = frozenset("a an and as at by for from in into of on or the to with".split())
-MAX_ANCHOR_TERMS = 30  # a word shared by more preferred terms than this is too common to anchor a search
+# Words too common in English prose to anchor a near-match search (they would fire everywhere).
+_STOP = frozenset("""a about above after again against all also an and any are as at back be been before being
+below between both but by can come could day did do does done down during each even every few first for from
+get give go good great had has have having he her here him his how if in into is it its just know last less like
+long made make many may me more most much must my new no not now of off old on once one only or other our out
+over own part people place put said same say see she should since so some still such take than that the their
+them then there these they thing think this those through time to too two under up upon us use used very want
+was way we well were what when where which while who why will with without work would year years you your
+made make makes making new next high low main major general public great state states""".split())
+MAX_ANCHOR_TERMS = 12  # a word shared by more preferred terms than this is too common to anchor a search
+NUMERAL = re.compile(r"^(?:\d+|[ivxlc]+)$")
 
 
-def _anchor_index(near: list[tuple[Concept, TermData, list[str]]]) -> dict[str, list]:
+def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]) -> ahocorasick.Automaton | None:
     """Each multi-word preferred term under its two rarest content words (near-match search anchors)."""
     freq = Counter(w for _, _, words in near for w in set(words))
-    index: dict[str, list] = {}
+    index: dict[str, list[tuple[Near, int, str, str]]] = {}
     for c, t, words in near:
-        content = sorted({w for w in words if len(w) >= 3 and w not in _STOP}, key=lambda w: (freq[w], w))
+        content = sorted({w for w in words if len(w) >= 4 and w not in _STOP}, key=lambda w: (freq[w], w))
+        key = " ".join(words)
+        item = Near(c, t, words, key, plural(key), frozenset(w for w in words if NUMERAL.match(w)))
         for w in content[:2]:
-            index.setdefault(w, []).append((c, t, words))
-    return {w: v for w, v in index.items() if len(v) <= MAX_ANCHOR_TERMS}
+            j = words.index(w)
+            index.setdefault(w, []).append((item, j, words[j - 1][:3] if j > 0 else "",
+                                            words[j + 1][:3] if j + 1 < len(words) else ""))
+    keep = {" " + w: (len(w) + 1, v) for w, v in index.items() if len(v) <= MAX_ANCHOR_TERMS}
+    if not keep:
+        return None
+    auto = ahocorasick.Automaton()
+    for k, v in keep.items():
+        auto.add_word(k, v)
+    auto.make_automaton()
+    return auto
 
 
 def _automaton(keys: dict[str, list]) -> ahocorasick.Automaton | None:
@@ -254,54 +298,98 @@ def _possessive_end(text: str, end: int) -> int:
     return end
 
 
-def _match(auto, view: View, text: str, lang: str, concepts: list[Concept], boundaries: bool) -> list[Match]:
-    if auto is None or not view.norm:
-        return []
-    norm = view.norm
-    n = len(norm)
-    chosen: list[tuple[int, int, tuple]] = []  # (start, end, targets) in norm offsets
-    for last, (length, targets) in auto.iter(norm):
-        start = last - length + 1
+def iter_words(auto, norm: str, shorter: bool = True):
+    """(norm start, norm end, value) of leftmost-longest whole-word matches of ' key' patterns in `norm`."""
+    padded = " " + norm
+    n = len(padded)
+    for last, value in auto.iter_long(padded):
         end = last + 1
-        if boundaries and ((start > 0 and is_word_char(norm[start - 1]))
-                           or (end < n and is_word_char(norm[end]))):
-            continue
-        # longest match wins: drop shorter overlapping matches already chosen, or this one
-        while chosen and chosen[-1][1] > start:
-            if end - start > chosen[-1][1] - chosen[-1][0]:
-                chosen.pop()
-            else:
-                break
-        else:
-            chosen.append((start, end, targets))
+        start = end - value[0]
+        if end < n and padded[end] not in _TRAIL_OK:
+            if not shorter:
+                continue
+            value, end = _shorter(auto, padded, start, end)
+            if value is None:
+                continue
+        yield start, end - 1, value
+
+
+def _shorter(auto, padded: str, start: int, end: int):
+    """The longest key starting at `start` that ends on a word boundary before `end` (rarely needed)."""
+    for k in range(end - 1, start + 1, -1):
+        if padded[k] in _TRAIL_OK:
+            cand = padded[start:k]
+            if auto.exists(cand):
+                return auto.get(cand), k
+    return None, end
+
+
+def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int = 0, file=None
+              ) -> tuple[list[Match], list[tuple[int, int]]]:
+    if auto is None or not view.norm:
+        return [], []
     out: list[Match] = []
-    for start, end, targets in chosen:
-        o_start, o_end = view.span(start, end)
+    spans: list[tuple[int, int]] = []
+    at, shift = view._at, view._shift
+    bisect_right = bisect.bisect_right
+    n = len(text)
+    padded = " " + view.norm
+    pn = len(padded)
+    for last, value in auto.iter_long(padded):  # iter_words, inlined: this loop is the hot path
+        end = last + 1
+        start = end - value[0]
+        if end < pn and padded[end] not in _TRAIL_OK:
+            value, end = _shorter(auto, padded, start, end)
+            if value is None:
+                continue
+        end -= 1
+        targets = value[1]
+        if at:
+            k = bisect_right(at, start) - 1
+            o_start = start + (shift[k] if k >= 0 else 0)
+            k = bisect_right(at, end - 1) - 1
+            o_end = end + (shift[k] if k >= 0 else 0)
+        else:
+            o_start, o_end = start, end
         surface = text[o_start:o_end]
-        picked = _pick_target(targets, surface, lang)
+        picked = _pick_target(targets, surface)
         if picked is None:
             continue
-        ci, ti, form = picked
-        if lang == "en":
+        ci, ti, form, acronym = picked
+        if o_end < n and text[o_end] in "'\u2019":
             o_end = _possessive_end(text, o_end)
             surface = text[o_start:o_end]
         concept = concepts[ci]
-        out.append(Match(o_start, o_end, surface, lang, concept, concept.entry.terms[ti], form))
+        out.append(Match(o_start + offset, o_end + offset, surface, "en", concept, concept.entry.terms[ti], form,
+                         acronym, file))
+        spans.append((start, end))
+    return out, spans
+
+
+def _match_zh(auto, view: View, text: str, concepts: list[Concept], offset: int = 0, file=None) -> list[Match]:
+    if auto is None or not view.norm:
+        return []
+    out: list[Match] = []
+    for last, (length, targets) in auto.iter_long(view.norm):
+        o_start, o_end = view.span(last + 1 - length, last + 1)
+        ci, ti, form, _ = targets[0]
+        concept = concepts[ci]
+        out.append(Match(o_start + offset, o_end + offset, text[o_start:o_end], "zh", concept,
+                         concept.entry.terms[ti], form, False, file))
     return out
 
 
-def _pick_target(targets: tuple, surface: str, lang: str) -> tuple[int, int, str] | None:
+def _pick_target(targets: tuple, surface: str) -> tuple[int, int, str, bool] | None:
     """Several terms may share a key; acronyms must also match case. Prefer non-acronym readings."""
+    if len(targets) == 1:
+        ci, ti, form, acronym = targets[0]
+        if acronym is None:
+            return ci, ti, form, False
+        return (ci, ti, form, True) if (surface[:-1] if form == "plural" else surface) == acronym else None
     best = None
     for ci, ti, form, acronym in targets:
-        if acronym is not None:
-            core = surface[:-1] if form == "plural" else surface
-            if core != acronym and core.upper() != acronym:
-                continue
-            if core.upper() == acronym and core != acronym and not core.isupper():
-                continue
-        if best is None or acronym is None:
-            best = (ci, ti, form)
-            if acronym is None:
-                break
+        if acronym is None:
+            return ci, ti, form, False
+        if best is None and (surface[:-1] if form == "plural" else surface) == acronym:
+            best = (ci, ti, form, True)
     return best

