@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-_CACHE_VERSION = 3
+_CACHE_VERSION = 5
 
 EN_STOPWORDS = frozenset(
     """a an the of and or for to in on at by with from as into onto than then that this these those
@@ -47,10 +47,24 @@ def _pinyin_token(marked: str) -> str:
     return "".join(re.sub(r"[0-9:]", "", s) for s in marked.split()).lower().replace("u:", "v")
 
 
-def gloss_stems(gloss: str) -> set[str]:
-    """Content-word stems of one CEDICT definition line (senses separated by '/')."""
+SINGLE_CHAR_SENSES = 4
+
+
+def _name_head(sense: str) -> str:
+    """'Nanning, prefecture-level city and capital of Guangxi ...' → 'Nanning': a proper-name sense keeps only
+    its name, not the description of where it is (which would pair 南宁 with 'Guangxi')."""
+    if sense[:1].isupper() and ", " in sense:
+        return sense.split(", ", 1)[0]
+    return sense
+
+
+def gloss_stems(gloss: str, max_senses: int | None = None) -> set[str]:
+    """Content-word stems of one CEDICT definition line (senses separated by '/'); max_senses keeps only the
+    first senses (single characters list many rare ones that would match almost any English word)."""
     out: set[str] = set()
-    for sense in gloss.split("/"):
+    senses = [x for x in gloss.split("/") if x and not x.startswith(("CL:", "variant of", "old variant"))]
+    for sense in senses[:max_senses]:
+        sense = _name_head(sense)
         if sense.startswith("CL:") or sense.startswith("variant of") or sense.startswith("old variant"):
             continue
         for ref in _HANREF.findall(sense):  # "short name for 重庆[Chong2 qing4]" → chongqing
@@ -81,6 +95,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     '\x00' + headword holds the word count of its shortest sense (1 for 'Singapore', 2 for 'deputy director')."""
     acc: dict[str, set[str]] = {}
     shortest: dict[str, int] = {}
+    lines: list[tuple[str, str, str]] = []
     with gzip.open(source or _source_path(), "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -89,13 +104,15 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
             if not m:
                 continue
             simp = m.group(2)
-            stems = gloss_stems(m.group(4))
+            lines.append((simp, m.group(3), m.group(4)))
+            stems = gloss_stems(m.group(4), SINGLE_CHAR_SENSES if len(simp) == 1 else None)
             if stems:
                 acc.setdefault(simp, set()).update(stems)
                 n = min((len(gloss_stems(sense)) or 9) for sense in m.group(4).split("/"))
                 shortest[simp] = min(n, shortest.get(simp, 9))
     out: dict = {k: frozenset(v) for k, v in acc.items()}
     out.update({"\x00" + k: v for k, v in shortest.items() if len(k) >= 3})
+    out.update(_prefix_entries(lines))
     return out
 
 
@@ -148,3 +165,20 @@ def pieces(zh: str, max_len: int = 8) -> list[tuple[int, int, frozenset[str]]]:
             if stems:
                 out.append((i, j, stems))
     return out
+
+
+def _prefix_entries(lines: list[tuple[str, str, str]]) -> dict[str, frozenset[str]]:
+    """'\x01' + character → stems of the 2–3 character common words it starts (first senses, specific words)."""
+    acc: dict[str, set[str]] = {}
+    for simp, reading, gloss in lines:
+        if 2 <= len(simp) <= 3 and not reading[:1].isupper():
+            stems = gloss_stems(gloss, 3)
+            if 0 < len(stems) <= 3:
+                acc.setdefault(simp[0], set()).update(stems)
+    return {"\x01" + c: frozenset(v) for c, v in acc.items()}
+
+
+def abbreviation_stems(ch: str) -> frozenset[str]:
+    """English stems of the dictionary words a character can abbreviate (智 → 智能 smart, 博 → 博览会 expo): Chinese
+    short forms (智博会) keep one character of each word of the full name."""
+    return cedict().get("\x01" + ch, frozenset())

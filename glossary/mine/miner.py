@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 from glossary.data import Candidate, Evidence, SegmentPair
 from glossary.mine import en_candidates as enc
-from glossary.mine import pairing, transliteration, variants
+from glossary.mine import dictionary, pairing, transliteration, variants
 from glossary.mine import zh_candidates as zhc
 from glossary.text.normalize import norm_key, to_simplified
 
@@ -17,6 +17,7 @@ DEFAULT_MIN_SCORE = 0.5
 MAX_OCC_SCORED = 20  # occurrences per zh term scored span by span (the rest only count)
 MIN_TERMHOOD = 0.2
 PARALLEL_THRESHOLD = 4000
+MERGE_MIN_TERMHOOD = 0.3
 
 
 def _prepare(item: tuple[str, str]) -> tuple[list, list]:
@@ -51,6 +52,68 @@ def tokenize_all(zh: list[str], en: list[str], user_words: list[str], workers: i
             if tick and i % 1000 == 999:
                 tick(1000)
     return zh_toks, en_toks
+
+
+_SHARED: dict = {}  # corpus shared with forked pairing workers (copy-on-write, never pickled)
+
+
+def _pair_one(z: str, occ: dict, en_toks: list, en_text: list, valid_cache: dict):
+    prof = pairing.profile(z)
+    pr = pairing.Pairing(z)
+    places = occ[z]
+    pr.n_occ = min(len(places), MAX_OCC_SCORED)
+    for oi, (si, _, _) in enumerate(places[:MAX_OCC_SCORED]):
+        valid = valid_cache.get(si)
+        if valid is None:
+            valid = valid_cache[si] = enc.valid_spans(en_toks[si])
+        spans = pairing.local_spans(prof, en_toks[si], valid)
+        if spans:
+            pr.add(oi, si, en_text[si], en_toks[si], spans)
+    best, competing, local = pr.choose()
+    if not best:
+        return None
+    best = pairing.extend(pr, best, en_toks, en_text)
+    competing = [k for k in competing if k not in best]
+    return pr, best, competing, local
+
+
+def _pair_chunk(terms: list[str]) -> list[tuple[str, tuple]]:
+    sh = _SHARED
+    out = []
+    for z in terms:
+        got = _pair_one(z, sh["occ"], sh["en_toks"], sh["en_text"], sh["valid"])
+        if got:
+            pr, best, competing, local = got
+            pr.surfaces = {k: pr.surfaces[k] for k in [best, *competing]}
+            pr.places = {k: pr.places[k] for k in [best, *competing]}
+            pr.support = Counter()
+            pr.best_local = {}
+            out.append((z, (pr, best, competing, local)))
+    return out
+
+
+def pair_all(terms: list[str], occ: dict, en_toks: list, en_text: list, workers: int | None,
+             tick: Callable[[int, int], None]) -> dict[str, tuple]:
+    """Pair every zh term with its English: in forked worker processes when there are many terms."""
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(terms) >= PARALLEL_THRESHOLD // 4 else 1
+    _SHARED.update(occ=occ, en_toks=en_toks, en_text=en_text, valid={})
+    chosen: dict[str, tuple] = {}
+    try:
+        size = 200
+        chunks = [terms[i : i + size] for i in range(0, len(terms), size)]
+        if workers > 1:
+            with get_context("fork").Pool(workers) as pool:
+                for ci, got in enumerate(pool.imap_unordered(_pair_chunk, chunks)):
+                    chosen.update(got)
+                    tick(min(len(terms), (ci + 1) * size), len(terms))
+        else:
+            for ci, chunk in enumerate(chunks):
+                chosen.update(_pair_chunk(chunk))
+                tick(min(len(terms), (ci + 1) * size), len(terms))
+    finally:
+        _SHARED.clear()
+    return chosen
 
 
 def _segment_docs(en_lower: list[str], keys: Iterable[str]) -> dict[str, set[int]]:
@@ -115,7 +178,6 @@ def mine(
     step("tokenise", n, n)
     stats, occ = zhc.collect(zh_toks)
     skip_keys = {norm_key(s, "zh") for s in skip}
-    valid_cache: dict[int, set] = {}
 
     # corpus-wide English facts: acronyms in parentheses and acronyms seen
     paren: dict[str, set[str]] = defaultdict(set)
@@ -127,25 +189,12 @@ def mine(
             if t.acronym:
                 seen_acr[t.text] += 1
 
-    chosen: dict[str, tuple] = {}
+    cedict = dictionary.cedict()
+    for z, st in stats.items():
+        if st.freq == 1 and st.words > 1:
+            st.lexical = z in cedict
     terms = [z for z, st in stats.items() if st.score() >= MIN_TERMHOOD and norm_key(z, "zh") not in skip_keys]
-    for ti, z in enumerate(terms):
-        if ti % 500 == 0:
-            step("pair", ti, len(terms))
-        prof = pairing.profile(z)
-        pr = pairing.Pairing(z)
-        places = occ[z]
-        pr.n_occ = min(len(places), MAX_OCC_SCORED)
-        for oi, (si, _, _) in enumerate(places[:MAX_OCC_SCORED]):
-            valid = valid_cache.get(si)
-            if valid is None:
-                valid = valid_cache[si] = enc.valid_spans(en_toks[si])
-            spans = pairing.local_spans(prof, en_toks[si], valid)
-            if spans:
-                pr.add(oi, si, en_text[si], en_toks[si], spans)
-        best, competing, local = pr.choose()
-        if best:
-            chosen[z] = (pr, best, competing, local)
+    chosen = pair_all(terms, occ, en_toks, en_text, workers, lambda d, t: step("pair", d, t))
     step("pair", len(terms), len(terms))
 
     # co-occurrence of each zh term with its chosen English over all segments
@@ -246,23 +295,32 @@ def _candidate(z, ch, st, places, zh_toks, pairs, seg_ids, paren, seen_acr) -> C
 
 
 def _merge_same_translation(cands: list[Candidate]) -> list[Candidate]:
-    """zh forms nested in one another with the same English become one entry (most frequent zh first)."""
+    """zh forms nested in one another with the same English become one entry: the longest form the English
+    translates whole, unless the shorter one is mostly used on its own (重庆 over 重庆市)."""
     by_en: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
-        by_en[enc.en_key(c.en)].append(c)
+        if (c.termhood or 0.0) >= MERGE_MIN_TERMHOOD or c.frequency > 1:
+            by_en[enc.en_key(c.en)].append(c)
     out = []
     for group in by_en.values():
-        group.sort(key=lambda c: (-c.frequency, -c.score))
+        group.sort(key=lambda c: (-len(c.zh), -c.score))
         kept: list[Candidate] = []
         for c in group:
-            host = next((k for k in kept if k.zh in c.zh or c.zh in k.zh), None)
+            host = next((k for k in kept if c.zh in k.zh), None)
             if host is None:
                 kept.append(c)
                 continue
-            host.zh_variants.append(c.zh)
-            host.zh_variants.extend(v for v in c.zh_variants if v not in host.zh_variants)
-            for t, occs in c.occurrences.items():
-                host.occurrences.setdefault(t, []).extend(occs)
-            host.score = max(host.score, c.score)
+            if c.frequency > 2 * host.frequency:  # the shorter form is the term; the longer a variant
+                kept[kept.index(host)] = c
+                host, c = c, host
+            _absorb(host, c)
         out.extend(kept)
     return out
+
+
+def _absorb(host: Candidate, c: Candidate) -> None:
+    host.zh_variants.append(c.zh)
+    host.zh_variants.extend(v for v in c.zh_variants if v not in host.zh_variants and v != host.zh)
+    for t, occs in c.occurrences.items():
+        host.occurrences.setdefault(t, []).extend(occs)
+    host.score = max(host.score, c.score)

@@ -30,6 +30,10 @@ class ZhProfile:
     pinyin: dict[str, int]  # joined pinyin of ≥2 characters
     pinyin1: dict[str, int]  # one-syllable pinyin (only matched by capitalised words)
     latin: dict[str, int]
+    abbr: dict[str, int] = field(default_factory=dict)  # stems of words a character may abbreviate (names only)
+
+
+ABBR_MAX_CHARS = 5
 
 
 def _mask(i: int, j: int) -> int:
@@ -57,7 +61,18 @@ def profile(zh: str) -> ZhProfile:
     latin: dict[str, int] = {}
     for m in _LATIN.finditer(zh):
         latin[m.group().lower()] = _mask(m.start(), m.end())
-    return ZhProfile(zh, full, {k: tuple(v) for k, v in stems.items()}, masks, need, dict(py), dict(py1), latin)
+    abbr: dict[str, int] = defaultdict(int)
+    if 2 <= len(zh) <= ABBR_MAX_CHARS and zh not in dictionary.cedict():
+        covered = 0
+        for m in masks:
+            if bin(m).count("1") >= 2:
+                covered |= m
+        for i, c in enumerate(zh):
+            if not covered >> i & 1:
+                for st in dictionary.abbreviation_stems(c):
+                    abbr[st] |= 1 << i
+    return ZhProfile(zh, full, {k: tuple(v) for k, v in stems.items()}, masks, need, dict(py), dict(py1), latin,
+                     dict(abbr))
 
 
 def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
@@ -73,13 +88,29 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
             ids = p.stems.get(st, ()) or p.stems.get(part, ())
             m = p.pinyin.get(part, 0) | p.latin.get(part, 0)
             if t.cap:
-                m |= p.pinyin1.get(part, 0)
+                m |= p.pinyin1.get(part, 0) | _abbr_match(p.abbr, st)
             if m or ids:
                 expl += 1
                 tm |= m
                 pids.update(ids)
         out.append((tuple(pids), tm, len(t.parts), expl))
     return out
+
+
+def _abbr_match(abbr: dict[str, int], st: str) -> int:
+    """Mask of characters a capitalised word may stand for through an abbreviated dictionary word; clipped
+    English words count too (Expo ~ exposition)."""
+    if not abbr:
+        return 0
+    m = abbr.get(st)
+    if m is None:
+        m = 0
+        if len(st) >= 4:
+            for k, v in list(abbr.items()):
+                if k.startswith(st):
+                    m |= v
+        abbr[st] = m  # memo: the profile is cached per term
+    return m
 
 
 def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> float:
@@ -122,6 +153,11 @@ def _cuts_name(tokens: list[EnToken], a: int, b: int) -> bool:
         and not tokens[a].acronym
 
 
+def _name_word(tokens: list[EnToken], k: int) -> bool:
+    """An unexplained word may only sit at a span's edge when it is part of a capitalised name."""
+    return 0 <= k < len(tokens) and tokens[k].cap and not tokens[k].stop and not tokens[k].text[:1].isdigit()
+
+
 def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]) -> list[tuple[float, int, int]]:
     """Scored English spans of one aligned segment for one zh term, best first (near-best only)."""
     masks = token_masks(p, tokens)
@@ -134,7 +170,11 @@ def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]
             if k2 - k1 >= 10:
                 break
             for a in (k1, k1 - 1, k1 - 2):
+                if a != k1 and not _name_word(tokens, a):
+                    continue
                 for b in (k2, k2 + 1, k2 + 2):
+                    if b != k2 and not _name_word(tokens, b):
+                        continue
                     if (a, b) in valid and (a, b) not in seen:
                         seen[(a, b)] = span_score(p, masks, a, b, tokens)
     if not seen:
@@ -170,6 +210,9 @@ class Pairing:
             self.support[k] += s
         self.best_local[occ_index] = per
 
+    def mean_local(self, k: str) -> float:
+        return self.support[k] / max(1, len({s for s, *_ in self.places[k]}))
+
     def choose(self) -> tuple[str, list[str], float]:
         """(best key, competing translation keys, local score 0..1 averaged over occurrences)."""
         if not self.support:
@@ -178,19 +221,85 @@ class Pairing:
         best_places = {(s, a, b) for s, a, b, _, _ in self.places[best]}
         competing = []
         for k, sup in self.support.most_common():
-            if k == best or sup < 0.5 * self.support[best] or k in best or best in k:
+            if k == best or sup < 0.35 * self.support[best] or k in best or best in k:
                 continue
             if sup / len({s for s, *_ in self.places[k]}) < 0.6:
                 continue
             if any(s == s2 and not (b < a2 or b2 < a) for s, a, b, _, _ in self.places[k]
                    for s2, a2, b2 in best_places):
                 continue  # overlaps the best span somewhere: a sub/super-span, not a competitor
-            if any(k in c or c in k for c in competing):
+            if not _own_evidence(self, k, best):
+                continue
+            nested = [c for c in competing if k in c or c in k]
+            if nested:  # keep the better-supported span per occurrence (the longest that still fits)
+                c = nested[0]
+                if self.mean_local(k) > self.mean_local(c) + 0.05:
+                    competing[competing.index(c)] = k
                 continue
             competing.append(k)
         group = [best] + competing
         tot = sum(max((per.get(k, 0.0) for k in group), default=0.0) for per in self.best_local.values())
         return best, competing, tot / max(1, self.n_occ)
+
+
+COMPETE_LOCAL = 0.75
+
+
+def _own_evidence(pr: "Pairing", k: str, best: str) -> bool:
+    """A competing translation must be the best match in segments where the preferred one is absent, and be
+    more than one lower-case word ('visited', 'City' alone are fragments, not translations)."""
+    best_segs = {s for s, *_ in pr.places[best]}
+    own = {s for s, *_ in pr.places[k]} - best_segs
+    if not own:
+        return False
+    words = k.split()
+    if len(words) < 2 and len(best.split()) >= 2 and not _is_acronym_form(pr, k):
+        return False
+    scores = [per[k] for per in pr.best_local.values() if k in per and max(per.values()) <= per[k] + 1e-9]
+    return len(scores) >= 1 and sum(scores) / len(scores) >= COMPETE_LOCAL
+
+
+def _is_acronym_form(pr: "Pairing", k: str) -> bool:
+    return any(s.isupper() and len(s) >= 2 for s in pr.surfaces[k])
+
+
+def extend(pr: "Pairing", best: str, tokens: list, texts: list[str], min_share: float = 0.6) -> str:
+    """Prefer the longest well-supported span: when the preferred English is, in most of its occurrences, followed
+    (or preceded) by the same word ('deputy director' + 'general'), the longer span is the translation."""
+    for _ in range(3):
+        places = pr.places[best]
+        if len(places) < 2:
+            return best
+        grown: Counter = Counter()
+        spans: dict[str, list] = defaultdict(list)
+        for seg, a, b, _, _ in places:
+            toks = tokens[seg]
+            for na, nb in ((a, b + 1), (a - 1, b)):
+                if na < 0 or nb >= len(toks):
+                    continue
+                edge = toks[nb] if nb > b else toks[na]
+                inner = toks[nb] if nb > b else toks[a]
+                near = toks[b] if nb > b else toks[a]
+                if edge.stop or inner.brk or edge.acronym or edge.cap != near.cap:
+                    continue  # casing must run on: 'Belt and Road' does not grow into 'high-quality ...
+                surface = texts[seg][toks[na].start : toks[nb].end]
+                k = group_key(surface)
+                grown[k] += 1
+                spans[k].append((seg, na, nb, toks[na].start, toks[nb].end, surface))
+        if not grown:
+            return best
+        k, n = grown.most_common(1)[0]
+        if n < 2 or n < min_share * len(places):
+            return best
+        for seg, na, nb, st, en, surface in spans[k]:
+            pr.places[k].append((seg, na, nb, st, en))
+            pr.surfaces[k][surface] += 1
+        pr.support[k] = max(pr.support[k], pr.support[best])
+        for per in pr.best_local.values():
+            if best in per:
+                per[k] = max(per.get(k, 0.0), per[best])
+        best = k
+    return best
 
 
 def group_key(surface: str) -> str:
@@ -208,6 +317,6 @@ def dice(joint: int, nx: int, ny: int) -> float:
 def combine(local: float, cooc: float, joint: int, acronym: bool, termhood: float, name_bonus: float = 0.0) -> float:
     """One 0..1 score from the evidence (noisy-OR of calibrated pieces, scaled by termhood)."""
     p_local = 0.92 * local ** 1.3
-    p_cooc = 0.5 * cooc * joint / (joint + 1.0)
+    p_cooc = 0.85 * cooc * joint / (joint + 1.0)
     p = 1.0 - (1.0 - p_local) * (1.0 - p_cooc) * (1.0 - (0.3 if acronym else 0.0)) * (1.0 - name_bonus)
-    return round(max(0.0, min(1.0, p * (0.55 + 0.45 * termhood))), 4)
+    return round(max(0.0, min(1.0, p * (0.3 + 0.7 * termhood))), 4)

@@ -131,15 +131,25 @@ class Termhood:
     max_parent: int = 0  # frequency of the most frequent longer candidate containing it
     cvalue: float = 0.0
     entropy: float = 0.0
+    loose_edge: bool = False  # a multi-word candidate that starts or ends with a one-character word
+    lexical: bool = False  # the whole string is a dictionary word (set by the caller)
+
+    def contexts(self) -> int:
+        """Distinct left and right neighbours (the smaller count): branching variety at the boundaries."""
+        return min(len(self.left), len(self.right))
 
     def score(self) -> float:
         """0..1: frequent, not a fragment of a longer term, varied contexts on both sides."""
         if self.freq == 0:
             return 0.0
+        if self.loose_edge and (self.freq < 2 or self.contexts() < 2):
+            return 0.0  # 好|新加坡, 区|发展建设: the edge character belongs to the neighbouring word
         if self.freq == 1:
-            if self.words > 3:
-                return 0.1  # a one-off long phrase is not a term
-            return 0.8 if self.tags.get("ngram", 0) == 0 and self.tags.keys() & NAME_TAGS else 0.3
+            if self.tags.get("ngram", 0) == 0 and self.tags.keys() & NAME_TAGS:
+                return 0.8
+            if self.lexical or self.tags.get("ngram", 0) == 0:
+                return 0.45
+            return 0.1  # a one-off phrase assembled from several words is rarely a term
         independence = 1.0 - self.max_parent / self.freq
         f = min(1.0, 0.5 + 0.25 * math.log2(self.freq)) if self.freq > 1 else 0.5
         variety = min(1.0, 0.4 + 0.6 * self.entropy / 1.5) if self.freq > 1 else 0.7
@@ -162,6 +172,11 @@ def _productivity(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, int], 
     return {w: len(v) for w, v in rights.items()}, {w: len(v) for w, v in lefts.items()}
 
 
+def _loose(t: ZhToken) -> bool:
+    """A one-character word that is not a name: at a candidate's edge it often belongs to the neighbour."""
+    return len(t.word) == 1 and t.tag not in NAME_TAGS
+
+
 def _entropy(c: Counter) -> float:
     tot = sum(c.values())
     return -sum(v / tot * math.log2(v / tot) for v in c.values()) if tot else 0.0
@@ -176,6 +191,8 @@ def collect(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, Termhood], d
             st = stats.get(text)
             if st is None:
                 st = stats[text] = Termhood(words=j - i)
+                if j - i > 1:
+                    st.loose_edge = _loose(toks[i]) or _loose(toks[j - 1])
             st.freq += 1
             st.left["<%d>" % st.freq if i == 0 or _boundary(toks[i - 1]) else toks[i - 1].word] += 1
             st.right["<%d>" % st.freq if j == len(toks) or _boundary(toks[j]) else toks[j].word] += 1
@@ -192,8 +209,8 @@ def collect(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, Termhood], d
                 if (a, b) == (0, len(text)):
                     continue
                 sub = stats.get(text[a:b])
-                if sub is None or st.freq <= sub.max_parent:
-                    continue
+                if sub is None or st.freq <= sub.max_parent or st.freq < 2:
+                    continue  # a one-off longer string does not make the shorter one a fragment
                 if a == 0 and after.get(text[b:], 0) >= PRODUCTIVE:
                     continue
                 if b == len(text) and before.get(text[:a], 0) >= PRODUCTIVE:
