@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import click
 
 from glossary.cli import State, err_console, pass_state
 from glossary.errors import InputError
+
+
+@contextmanager
+def _progress(total: int):
+    """A transient rich progress bar on stderr (only on a terminal, only for several files)."""
+    if total < 2 or not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("lint"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  console=err_console, transient=True) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda done, _total, path: bar.update(task, completed=done, description=path)
 
 
 def _entries(st: State, glossary_file: str | None):
@@ -53,8 +68,9 @@ def lint(st: State, files, fmt, severity_threshold, glossary_file, zh_file, en_f
     if not files and not zh_file:
         raise click.UsageError("name at least one FILE (or --zh and --en)")
     entries = _entries(st, glossary_file)
-    result = run_lint(files, entries, zh=zh_file, en=en_file, unaligned=unaligned, scope=scope,
-                      ignore_file=ignore_file, use_ignore_file=not no_ignore_file)
+    with _progress(len(files)) as advance:
+        result = run_lint(files, entries, zh=zh_file, en=en_file, unaligned=unaligned, scope=scope,
+                          ignore_file=ignore_file, use_ignore_file=not no_ignore_file, progress=advance)
     if colour is None:
         colour = output is None and sys.stdout.isatty()
     report = render(result.findings, fmt, colour)

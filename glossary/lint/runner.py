@@ -34,11 +34,18 @@ def anchor_pairs(g: Glossary) -> list[tuple[str, str]]:
 def run_lint(paths: Iterable[str], glossary: Glossary | Iterable[EntryData], *, zh: str | None = None,
              en: str | None = None, unaligned: bool = False, scope: str = "document",
              ignore_file: str | Path | None = None, use_ignore_file: bool = True,
-             options: Options | None = None) -> LintResult:
-    """Lint drafts against a glossary (compiled or plain entries); suppressions applied."""
+             options: Options | None = None, progress=None) -> LintResult:
+    """Lint drafts against a glossary (compiled or plain entries); suppressions applied.
+
+    `progress(done, total, path)` is called after each file is read (for a progress bar)."""
     g = glossary if isinstance(glossary, Glossary) else compile_glossary(glossary)
     anchors = anchor_pairs(g)
-    docs: list[LintDocument] = [load_document(str(p), anchors) for p in paths]
+    paths = [str(p) for p in paths]
+    docs: list[LintDocument] = []
+    for i, p in enumerate(paths, start=1):
+        docs.append(load_document(p, anchors))
+        if progress is not None:
+            progress(i, len(paths), p)
     if zh or en:
         docs.append(load_pair(zh, en, anchors, unaligned=unaligned))
     findings = lint_documents(docs, g, options, scope)

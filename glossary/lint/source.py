@@ -134,9 +134,14 @@ def load_document(path: str, glossary_pairs=None, align: bool = True) -> LintDoc
         return LintDocument(path, whole, "zh" if zh else "en")
     doc = LintDocument(path, whole, "bilingual", zh_file=f, en_file=f)
     if align and not path.lower().endswith(".docx"):
+        from glossary.errors import InputError
         from glossary.ingest import read_aligned
 
-        aligned = read_aligned(path, glossary=glossary_pairs)
+        try:
+            aligned = read_aligned(path, glossary=glossary_pairs)
+        except InputError as exc:  # e.g. one side is all mojibake: check missing terms per document instead
+            doc.notes.append(f"{exc} (missing-term checked per document)")
+            return doc
         doc.pairs = aligned.pairs
         doc.notes = list(aligned.skipped)
     return doc
