@@ -4,6 +4,7 @@ bulk approve, undo, inline edit, variants, usage status, split, merge with confi
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from textual.worker import WorkerCancelled
@@ -18,7 +19,7 @@ from glossary.tui.screens.queue import QueueScreen
 from glossary.tui.widgets.queue_table import QueueTable
 from tests import tui_seed
 
-SIZE = (140, 40)
+SIZE = (110, 32)
 
 
 @pytest.fixture(scope="session")
@@ -348,12 +349,15 @@ def test_export_dialog_lists_formats(svc, tmp_path):
             assert app.screen.query_one("#export-note")
             await pilot.press("escape")
             return
+        next(b for b in app.screen.query("RadioButton") if b.name == "tsv").value = True
+        await pilot.pause()
+        out = tmp_path / "glossary.tsv"
+        assert app.screen.query_one("#export-path").value == str(out)
         app.screen.query_one("#approved-only").value = False
         await pilot.press("ctrl+s")
         await settle(pilot)
-        out = tmp_path / f"glossary.{names[0]}"
-        assert out.exists() and out.stat().st_size > 0
-        assert app.notices[-1].message.startswith("exported 14 entries")
+        assert "西部陆海新通道" in out.read_text(encoding="utf-8")
+        assert app.notices[-1].message == f"exported 14 entries to {out} (tsv)"
 
     run(svc, scenario)
 
@@ -370,3 +374,27 @@ def test_command_palette_offers_every_bound_action(svc):
         assert status(svc, "西部陆海新通道") == "approved"
 
     run(svc, scenario)
+
+
+def test_review_command_opens_the_app_on_the_global_database(seeded_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from glossary.cli import app as cli
+
+    opened = {}
+
+    def fake_run(self, *args, **kwargs):
+        opened["filter"] = self.initial
+        opened["entries"] = self.adapter.counts()
+        opened["user"] = self.adapter.user
+
+    monkeypatch.setattr(ReviewApp, "run", fake_run)
+    path = seeded_url.removeprefix("sqlite:///")
+    result = CliRunner().invoke(cli, ["--db", path, "--user", "carol", "review", "--status", "all",
+                                      "--search", "xibu"])
+    assert result.exit_code == 0, result.output
+    assert opened["filter"].status is None and opened["filter"].query == "xibu"
+    assert opened["entries"] == {"proposed": 12, "approved": 1, "rejected": 1}
+    assert opened["user"] == "carol"
+    missing = CliRunner().invoke(cli, ["--db", str(Path(path).parent / "nope.db"), "review"])
+    assert missing.exit_code == 2 and "glossary init" in missing.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,11 +20,13 @@ from glossary.text.normalize import has_han, norm_key, strip_tones
 
 DEFAULT_EXPORT_FORMATS = ("xlsx", "tbx", "tbx2008", "csv", "tsv", "jsonl")
 SEARCH_LIMIT = 500  # ranked search hits kept per query (the queue shows "500+")
+CANDIDATE_CAP = 2000  # matching entries considered per query kind and tier before ranking by score
 FUZZY_CUTOFF = 72
 SIMILAR_EN_CUTOFF = 88
 _STOPWORDS = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "at", "by", "with", "&"}
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
+_TITLE_WORDS = re.compile(r"\b[A-Z][a-z]+\b.*?\b[A-Z][a-z]+\b")
 
 
 # --------------------------------------------------------------------------- plain data
@@ -191,12 +194,40 @@ def classify_query(query: str) -> dict:
     return out
 
 
-class _FuzzyIndex:
-    """In-memory keys for fuzzy search and suggestions, built once per data version."""
+class _Joined:
+    """Keys of one kind joined by newlines: substring search with str.find, mapped back to entries."""
 
-    def __init__(self, rows: list[tuple[int, int, str, str, str | None, str]]):
+    def __init__(self, items: list[tuple[int, str]]):
+        self.starts: list[int] = []
+        self.entries: list[int] = []
+        parts, pos = [], 0
+        for entry_id, key in items:
+            self.starts.append(pos)
+            self.entries.append(entry_id)
+            parts.append(key)
+            pos += len(key) + 1
+        self.text = "\n".join(parts)
+
+    def contains(self, needle: str, cap: int) -> list[int]:
+        out: dict[int, None] = {}
+        text, starts = self.text, self.starts
+        i = text.find(needle)
+        while i >= 0 and len(out) < cap:
+            k = bisect_right(starts, i) - 1
+            out.setdefault(self.entries[k])
+            nxt = starts[k + 1] if k + 1 < len(starts) else len(text)
+            i = text.find(needle, nxt)
+        return list(out)
+
+
+class _TermIndex:
+    """In-memory term keys (built once, in a worker, per data version): substring and fuzzy search,
+    similar-English and acronym lookups for merge suggestions."""
+
+    def __init__(self, rows):
         self.zh: dict[int, str] = {}
         self.en: dict[int, str] = {}
+        self.en_sorted: dict[int, str] = {}  # word-sorted, punctuation-free: token-sort similarity by ratio
         self.pinyin: dict[int, str] = {}
         self.term_entry: dict[int, int] = {}
         self.expansions: dict[str, set[int]] = defaultdict(set)  # acronym key → entries with expansion
@@ -209,11 +240,20 @@ class _FuzzyIndex:
                     self.pinyin[term_id] = pinyin
             else:
                 self.en[term_id] = key
+                self.en_sorted[term_id] = sorted_words(key)
                 if looks_like_acronym(text):
                     self.acronyms[text.strip().upper()].add(entry_id)
-                else:
+                elif _TITLE_WORDS.search(text):  # only Title Case phrases get abbreviated
                     for k in acronym_keys(text):
                         self.expansions[k].add(entry_id)
+        self.joined = {
+            kind: _Joined([(self.term_entry[t], k) for t, k in keys.items()])
+            for kind, keys in (("zh", self.zh), ("en", self.en), ("pinyin", self.pinyin))
+        }
+
+
+def sorted_words(text: str) -> str:
+    return " ".join(sorted(utils.default_process(text).split()))
 
 
 # --------------------------------------------------------------------------- adapter
@@ -225,7 +265,7 @@ class ReviewAdapter:
     def __init__(self, service):
         self.service = service
         self._lock = threading.Lock()
-        self._fuzzy: _FuzzyIndex | None = None
+        self._index: _TermIndex | None = None
         self._search_cache: tuple[tuple, list[int], bool, bool] | None = None
 
     @property
@@ -238,11 +278,16 @@ class ReviewAdapter:
     def _postgres(self) -> bool:
         return self.service.engine.dialect.name == "postgresql"
 
-    def invalidate(self) -> None:
-        """Forget cached search keys (call after any change)."""
+    def invalidate(self, terms: bool = True) -> None:
+        """Forget cached search results, and the in-memory term index when terms may have changed."""
         with self._lock:
-            self._fuzzy = None
+            if terms:
+                self._index = None
             self._search_cache = None
+
+    def warm(self) -> None:
+        """Build the in-memory term index now (the TUI calls this in a worker after the first paint)."""
+        self._term_index()
 
     # ------------------------------------------------------------------ reference data
 
@@ -348,80 +393,84 @@ class ReviewAdapter:
         cached = self._search_cache
         if cached is not None and cached[0] == key and (cached[3] or len(cached[1]) >= want):
             return cached[1], cached[2], cached[3]
-        limit = want
         kinds = classify_query(flt.query)
         conds = self._filters(flt)
         found: dict[int, None] = {}
+        fuzzy = False
         with self._read() as s:
             for tier in ("exact", "prefix", "contains"):
-                for cond in self._term_conditions(kinds, tier):
-                    if len(found) >= limit:
-                        break
-                    stmt = (select(Entry.id).join(Term, Term.entry_id == Entry.id).where(cond, *conds))
-                    if tier == "contains":  # a scan: stop early, rank by score in Python
-                        stmt = stmt.add_columns(Entry.score).limit(limit)
-                        hits = sorted(s.execute(stmt).all(), key=lambda r: -(r[1] or 0))
-                        ids = [r[0] for r in hits]
-                    else:
-                        ids = list(s.scalars(stmt.order_by(*self._order()).limit(limit)))
-                    for i in ids:
-                        found.setdefault(i)
-            fuzzy = False
+                if len(found) >= want or not kinds:
+                    break
+                cand = [i for i in dict.fromkeys(self._candidates(s, kinds, tier, want)) if i not in found]
+                for i in self._rank(s, cand, conds, want - len(found)):
+                    found.setdefault(i)
             if not found and kinds:
                 fuzzy = True
-                cand = self._fuzzy_candidates(kinds, limit)
-                if cand:
-                    ok = set(s.scalars(select(Entry.id).where(Entry.id.in_(cand), *conds)))
-                    found = {i: None for i in cand if i in ok}
-        ids = list(found)[:limit]
-        complete = len(found) < limit or limit >= SEARCH_LIMIT
+                cand = self._fuzzy_candidates(kinds, want)
+                ok = set(self._rank(s, cand, conds, len(cand)))
+                found = {i: None for i in cand if i in ok}
+        ids = list(found)[:want]
+        complete = len(found) < want or want >= SEARCH_LIMIT
         self._search_cache = (key, ids, fuzzy, complete)
         return ids, fuzzy, complete
 
-    def _term_conditions(self, kinds: dict, tier: str) -> list:
-        conds = []
+    def _candidates(self, s: Session, kinds: dict, tier: str, want: int) -> list[int]:
+        """Entry ids whose terms match (unordered, at most CANDIDATE_CAP per kind): index lookups for
+        exact and prefix, the in-memory joined keys for substrings (a few pages' worth, then ranked)."""
+        out: list[int] = []
         for kind, value in kinds.items():
+            if tier == "contains":
+                if kind == "initials" or (kind == "pinyin" and len(value) < 3):
+                    continue
+                out += self._term_index().joined[kind].contains(value, max(200, want * 5))
+                continue
             col, lang = {
                 "zh": (Term.norm_key, "zh"), "en": (Term.norm_key, "en"),
                 "pinyin": (Term.pinyin_plain, None), "initials": (Term.pinyin_initials, None),
             }[kind]
-            if tier == "exact":
-                c = col == value
-            elif tier == "prefix":
-                c = self._prefix(col, value)
-            else:
-                if kind == "initials" or (kind == "pinyin" and len(value) < 3):
-                    continue
-                c = col.contains(value, autoescape=True)
-            conds.append(and_(Term.lang == lang, c) if lang else c)
-        return conds
+            cond = col == value if tier == "exact" else self._prefix(col, value)
+            if lang:
+                cond = and_(Term.lang == lang, cond)
+            out += s.scalars(select(Term.entry_id).where(cond).limit(CANDIDATE_CAP)).all()
+        return out
+
+    def _rank(self, s: Session, ids: list[int], conds: list, limit: int) -> list[int]:
+        """The ids that pass the filters, best score first (one indexed lookup by primary key)."""
+        if not ids or limit <= 0:
+            return []
+        ranked: list[tuple] = []
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            ranked += s.execute(select(Entry.score, Entry.id).where(Entry.id.in_(chunk), *conds)).all()
+        ranked.sort(key=lambda r: (-(r[0] if r[0] is not None else -1.0), -r[1]))
+        return [r[1] for r in ranked[:limit]]
 
     def _prefix(self, col, value: str):
         if self._postgres():
             return col.startswith(value, autoescape=True)
         return and_(col >= value, col < value + "\U0010ffff")  # an index range scan in SQLite
 
-    def _fuzzy_index(self) -> _FuzzyIndex:
+    def _term_index(self) -> _TermIndex:
         with self._lock:
-            if self._fuzzy is None:
+            if self._index is None:
                 with self._read() as s:
                     rows = s.execute(select(Term.id, Term.entry_id, Term.lang, Term.norm_key,
                                             Term.pinyin_plain, Term.text)).all()
-                self._fuzzy = _FuzzyIndex(rows)
-            return self._fuzzy
+                self._index = _TermIndex(rows)
+            return self._index
 
     def _fuzzy_candidates(self, kinds: dict, limit: int) -> list[int]:
-        idx = self._fuzzy_index()
+        idx = self._term_index()
         scored: dict[int, float] = {}
         targets = []
         if "zh" in kinds:
-            targets.append((kinds["zh"], idx.zh, fuzz.WRatio))
+            targets.append((kinds["zh"], idx.zh))
         if "en" in kinds:
-            targets.append((kinds["en"], idx.en, fuzz.WRatio))
+            targets.append((kinds["en"], idx.en))
         if "pinyin" in kinds:
-            targets.append((kinds["pinyin"], idx.pinyin, fuzz.ratio))
-        for query, choices, scorer in targets:
-            for _key, score, term_id in process.extract(query, choices, scorer=scorer, limit=limit,
+            targets.append((kinds["pinyin"], idx.pinyin))
+        for query, choices in targets:
+            for _key, score, term_id in process.extract(query, choices, scorer=fuzz.QRatio, limit=limit,
                                                         score_cutoff=FUZZY_CUTOFF):
                 entry_id = idx.term_entry[term_id]
                 scored[entry_id] = max(scored.get(entry_id, 0), score)
@@ -498,16 +547,15 @@ class ReviewAdapter:
                                                            Term.entry_id != entry.id).limit(50)
                 ):
                     add(eid, f"same Chinese {text}", 100.0)
-        idx = self._fuzzy_index()
+        idx = self._term_index()
         for t in entry.terms:
             if t.lang != "en":
                 continue
             key = norm_key(t.text, "en")
             if len(key) >= 4 and not looks_like_acronym(t.text):
-                for _k, score, term_id in process.extract(key, idx.en, scorer=fuzz.token_sort_ratio,
-                                                          processor=utils.default_process, limit=limit * 3,
-                                                          score_cutoff=SIMILAR_EN_CUTOFF):
-                    add(idx.term_entry[term_id], f"similar English {_k!r}", float(score))
+                for _k, score, term_id in process.extract(sorted_words(key), idx.en_sorted, scorer=fuzz.ratio,
+                                                          limit=limit * 3, score_cutoff=SIMILAR_EN_CUTOFF):
+                    add(idx.term_entry[term_id], f"similar English '{idx.en[term_id]}'", float(score))
             if looks_like_acronym(t.text):
                 for eid in idx.expansions.get(t.text.strip().upper(), ()):
                     add(eid, f"expansion of {t.text}", 90.0)
@@ -538,21 +586,21 @@ class ReviewAdapter:
 
     # ------------------------------------------------------------------ changes (all via the service)
 
-    def _changed(self, result):
-        self.invalidate()
+    def _changed(self, result, terms: bool = True):
+        self.invalidate(terms)
         return result
 
     def get_entry(self, entry_id: int) -> EntryData:
         return self.service.get_entry(entry_id)
 
     def approve(self, entry_id: int, version: int | None) -> EntryData:
-        return self._changed(self.service.approve(entry_id, version))
+        return self._changed(self.service.approve(entry_id, version), terms=False)
 
     def reject(self, entry_id: int, version: int | None) -> EntryData:
-        return self._changed(self.service.reject(entry_id, version))
+        return self._changed(self.service.reject(entry_id, version), terms=False)
 
     def bulk_set_status(self, versions: dict[int, int | None], status: str) -> list[int]:
-        return self._changed(self.service.bulk_set_status(versions, status))
+        return self._changed(self.service.bulk_set_status(versions, status), terms=False)
 
     def edit_term(self, term_id: int, version: int | None, text: str) -> EntryData:
         return self._changed(self.service.update_term(term_id, version, text=text))
@@ -594,6 +642,16 @@ class ReviewAdapter:
         formats = getattr(exchange, "FORMATS", None) or getattr(exchange, "WRITE_FORMATS", None)
         formats = tuple(formats) if formats else DEFAULT_EXPORT_FORMATS
         return formats, writer is not None
+
+    @staticmethod
+    def export_extension(fmt: str) -> str:
+        """File extension for a format (the exchange registry maps e.g. tbx2008 → tbx)."""
+        try:
+            import glossary.exchange as exchange
+        except ImportError:  # pragma: no cover
+            return fmt
+        table = getattr(exchange, "FORMATS", None)
+        return table.get(fmt, fmt) if isinstance(table, dict) else fmt
 
     def export(self, path: str, fmt: str, statuses: tuple[str, ...] | None = ("approved",)) -> int:
         """Write entries with the exchange engine; returns how many were written."""

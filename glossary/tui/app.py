@@ -166,7 +166,7 @@ class ReviewApp(App):
             statuses = ("approved",) if req.approved_only else None
             self._export(req, statuses)
 
-        self.push_screen(ExportScreen(formats, available, self.export_dir), chosen)
+        self.push_screen(ExportScreen(formats, available, self.export_dir, self.adapter.export_extension), chosen)
 
     @work(thread=True, group="export")
     def _export(self, req: ExportRequest, statuses) -> None:

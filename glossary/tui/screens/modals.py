@@ -142,9 +142,11 @@ class ExportScreen(ModalScreen["ExportRequest | None"]):
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
     ]
 
-    def __init__(self, formats: tuple[str, ...], available: bool, directory: str = "exports") -> None:
+    def __init__(self, formats: tuple[str, ...], available: bool, directory: str = "exports",
+                 extension=lambda fmt: fmt) -> None:
         super().__init__()
         self.formats = formats
+        self.extension = extension
         self.available = available
         self.directory = directory
 
@@ -157,7 +159,7 @@ class ExportScreen(ModalScreen["ExportRequest | None"]):
             with RadioSet(id="formats"):
                 for n, fmt in enumerate(self.formats):
                     yield RadioButton(fmt, value=n == 0, name=fmt)
-            yield Input(f"{self.directory}/glossary.{self.formats[0]}", id="export-path")
+            yield Input(f"{self.directory}/glossary.{self.extension(self.formats[0])}", id="export-path")
             yield Checkbox("approved entries only", value=True, id="approved-only")
             with Horizontal(classes="buttons"):
                 yield Button("Export (ctrl+s)", variant="primary", id="export", disabled=not self.available)
@@ -171,7 +173,7 @@ class ExportScreen(ModalScreen["ExportRequest | None"]):
         fmt = event.pressed.name or self.formats[0]
         path = self.query_one("#export-path", Input)
         stem = path.value.rsplit(".", 1)[0] if "." in path.value else path.value
-        path.value = f"{stem}.{fmt}"
+        path.value = f"{stem}.{self.extension(fmt)}"
 
     def action_export(self) -> None:
         if not self.available:

@@ -119,6 +119,10 @@ class QueueScreen(Screen):
         if not get_current_worker().is_cancelled:
             self.post_message(self.PageLoaded(generation, page, append))
 
+    @work(thread=True, group="queue-warm")
+    def _warm(self) -> None:
+        self.adapter.warm()
+
     @work(thread=True, group="queue-docs")
     def _load_documents(self) -> None:
         self.post_message(self.DocumentsLoaded(self.adapter.documents()))
@@ -133,9 +137,12 @@ class QueueScreen(Screen):
             table.append_rows(message.page.rows)
         else:
             table.replace_rows(message.page.rows)
+        first = self.page is None
         self.page = message.page
         self._update_status()
         self._schedule_preview()
+        if first:
+            self._warm()  # build the in-memory search keys while the editor reads the first page
 
     @on(DocumentsLoaded)
     def _documents_loaded(self, message: DocumentsLoaded) -> None:
