@@ -210,3 +210,20 @@ def test_search_pages_grow_on_demand(adapter):
     assert second.rows and not {r.id for r in first.rows} & {r.id for r in second.rows}
     everything, _fuzzy = adapter.search_ids(flt)
     assert [r.id for r in first.rows + second.rows] == everything[:6]
+
+
+@pytest.mark.postgres
+def test_queue_search_and_detail_on_postgresql(pg_url):
+    svc = tui_seed.seed(pg_url)
+    try:
+        ad = ReviewAdapter(svc)
+        page = ad.page(QueueFilter())
+        assert page.total == 12 and page.rows[0].zh == "西部陆海新通道"
+        assert [r.zh for r in ad.page(QueueFilter(status=None, query="陸海")).rows] == ["陆海新通道", "西部陆海新通道"]
+        assert ad.page(QueueFilter(status=None, query="xblhxtd")).rows[0].zh == "西部陆海新通道"
+        assert ad.page(QueueFilter(status=None, query="Gungxi")).rows[0].zh == "广西"
+        corridor = tui_seed.entry_id(svc, "西部陆海新通道")
+        detail = ad.detail(corridor)
+        assert detail.evidence_total == 5 and any("ILSTC" in s.reason for s in detail.suggestions)
+    finally:
+        svc.close()
