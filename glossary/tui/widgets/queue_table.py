@@ -51,10 +51,10 @@ class QueueTable(DataTable):
         score = "" if r.score is None else f"{r.score:.2f}"
         return (
             "✓" if r.id in self.selected else " ",
-            _clip(r.zh, 14),
-            _clip(r.pinyin, 18),
-            _clip(r.en, 28),
-            _clip(" | ".join(r.variants), 18),
+            _clip(r.zh, 12),
+            _clip(r.pinyin, 14),
+            _clip(r.en, 22),
+            _clip(" | ".join(r.variants), 14),
             Text(score, justify="right"),
             Text(str(r.sources), justify="right"),
             Text(r.status, style=STATUS_STYLE.get(r.status, "")),
