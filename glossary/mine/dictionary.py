@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-_CACHE_VERSION = 5
+_CACHE_VERSION = 6
 
 EN_STOPWORDS = frozenset(
     """a an the of and or for to in on at by with from as into onto than then that this these those
@@ -111,7 +111,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
                 n = min((len(gloss_stems(sense)) or 9) for sense in m.group(4).split("/"))
                 shortest[simp] = min(n, shortest.get(simp, 9))
     out: dict = {k: frozenset(v) for k, v in acc.items()}
-    out.update({"\x00" + k: v for k, v in shortest.items() if len(k) >= 3})
+    out.update({"\x00" + k: v for k, v in shortest.items() if len(k) >= 2})
     out.update(_prefix_entries(lines))
     return out
 
@@ -147,7 +147,7 @@ _ORDINAL = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fift
 
 
 def sense_words(word: str) -> int:
-    """Content words in the shortest English sense of a ≥3-character dictionary word (9 if unknown)."""
+    """Content words in the shortest English sense of a ≥2-character dictionary word (9 if unknown)."""
     return cedict().get("\x00" + word, 9)
 
 

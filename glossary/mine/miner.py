@@ -18,6 +18,7 @@ MAX_OCC_SCORED = 20  # occurrences per zh term scored span by span (the rest onl
 MIN_TERMHOOD = 0.2
 PARALLEL_THRESHOLD = 4000
 MERGE_MIN_TERMHOOD = 0.3
+PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
 def _prepare(item: tuple[str, str]) -> tuple[list, list]:
@@ -58,9 +59,9 @@ _SHARED: dict = {}  # corpus shared with forked pairing workers (copy-on-write, 
 
 
 def _pair_one(z: str, occ: dict, en_toks: list, en_text: list, valid_cache: dict):
-    prof = pairing.profile(z)
-    pr = pairing.Pairing(z)
     places = occ[z]
+    prof = pairing.profile(z, len(places) >= 2)  # an abbreviation reading needs repeated evidence
+    pr = pairing.Pairing(z)
     pr.n_occ = min(len(places), MAX_OCC_SCORED)
     for oi, (si, _, _) in enumerate(places[:MAX_OCC_SCORED]):
         valid = valid_cache.get(si)
@@ -191,14 +192,14 @@ def mine(
 
     cedict = dictionary.cedict()
     for z, st in stats.items():
-        if st.freq == 1 and st.words > 1:
+        if st.freq == 1:
             st.lexical = z in cedict
     terms = [z for z, st in stats.items() if st.score() >= MIN_TERMHOOD and norm_key(z, "zh") not in skip_keys]
     chosen = pair_all(terms, occ, en_toks, en_text, workers, lambda d, t: step("pair", d, t))
     step("pair", len(terms), len(terms))
 
     # co-occurrence of each zh term with its chosen English over all segments
-    en_lower = [" " + enc.en_key(t) + " " for t in en_text]
+    en_lower = [" " + " ".join(enc.en_key(t.text) for t in toks) + " " for toks in en_toks]
     wanted = {enc.en_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
               for s in pr.surfaces[k]}
     en_segs = _segment_docs(en_lower, wanted)
@@ -217,7 +218,12 @@ def mine(
         if any(z[a:b] and pr.surfaces for a, b in [(0, len(z))]) and st.tags.most_common(1)[0][0] in (
                 "nr", "ns", "oov", "nrfg"):
             name_bonus = 0.3 * transliteration.sound_similarity(z, best)
-        score = pairing.combine(local, d, joint, acr, st.score(), name_bonus)
+        th = st.score()
+        if st.freq == 1 and st.tags.keys() & PERSON_TAGS and transliteration.sound_similarity(z, best) < 0.5:
+            th = min(th, 0.45 if st.lexical else 0.1)  # tagged as a person name, but not translated as one
+        if " " not in best and not any(ch.isupper() for s in pr.surfaces[best] for ch in s[:1]):
+            th *= 0.3  # one lower-case word ('foreign', 'deepening'): general vocabulary, rarely a term
+        score = pairing.combine(local, d, joint, acr, th, name_bonus)
         chosen[z] = (pr, best, competing, local, d, joint, score)
         scored.append((score, z))
     scored.sort(key=lambda x: (-x[0], x[1]))
@@ -245,6 +251,9 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
         drop = False
         for k in range(1, len(b)):
             a1, a2 = b[:k], b[k:]
+            if a1 in acc and a2 in acc and not (_carries(en[b], en[a1]) and _carries(en[b], en[a2])):
+                drop = True  # 副主任+王雯 → 'deputy director general': two terms, English for one of them
+                break
             if a1 in acc and a2 in acc and variants.contains_key(en[b], en[a1]) and \
                     variants.contains_key(en[b], en[a2]):
                 drop = True
@@ -258,6 +267,13 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
         if not drop:
             out.append(b)
     return out
+
+
+def _carries(longer: str, shorter: str, share: float = 0.6) -> bool:
+    """Most content words of the English key `shorter` occur in the English key `longer`."""
+    words = [w for w in shorter.split() if w not in dictionary.EN_STOPWORDS]
+    have = set(longer.split())
+    return bool(words) and sum(w in have for w in words) >= share * len(words)
 
 
 def _candidate(z, ch, st, places, zh_toks, pairs, seg_ids, paren, seen_acr) -> Candidate:

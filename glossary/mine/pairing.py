@@ -15,6 +15,8 @@ from glossary.mine.en_candidates import EnToken, en_key
 _LATIN = re.compile(r"[A-Za-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 MIN_LOCAL = 0.45
+FULL_COVER = 0.8
+LONG_COVER = 0.55  # long terms: translators drop redundant words (成渝地区双城经济圈)
 NEAR_BEST = 0.8
 
 
@@ -40,17 +42,25 @@ def _mask(i: int, j: int) -> int:
     return ((1 << (j - i)) - 1) << i
 
 
+WHOLE_WORD_MAX = 4
+
+
 @lru_cache(maxsize=100_000)
-def profile(zh: str) -> ZhProfile:
+def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
+    """abbreviations: also let capitalised words match words a character may abbreviate (智 ~ 智能 smart)."""
     full = 0
     for i, c in enumerate(zh):
         if _HAN.match(c) or c.isalnum():
             full |= 1 << i
     stems: dict[str, list[int]] = defaultdict(list)
     masks, need = [], []
-    for pid, (i, j, ss) in enumerate(dictionary.pieces(zh)):
+    pcs = dictionary.pieces(zh)
+    whole = [x for x in pcs if (x[0], x[1]) == (0, len(zh))]
+    if whole and 2 <= len(zh) <= WHOLE_WORD_MAX:
+        pcs = whole  # a short dictionary word means what the dictionary says, not what its characters say
+    for pid, (i, j, ss) in enumerate(pcs):
         masks.append(_mask(i, j))
-        need.append(1 if j - i <= 2 else max(1, min(2, dictionary.sense_words(zh[i:j]))))
+        need.append(1 if j - i < 2 else max(1, min(2, dictionary.sense_words(zh[i:j]))))
         for s in ss:
             stems[s].append(pid)
     py: dict[str, int] = defaultdict(int)
@@ -62,7 +72,7 @@ def profile(zh: str) -> ZhProfile:
     for m in _LATIN.finditer(zh):
         latin[m.group().lower()] = _mask(m.start(), m.end())
     abbr: dict[str, int] = defaultdict(int)
-    if 2 <= len(zh) <= ABBR_MAX_CHARS and zh not in dictionary.cedict():
+    if abbreviations and 2 <= len(zh) <= ABBR_MAX_CHARS and zh not in dictionary.cedict():
         covered = 0
         for m in masks:
             if bin(m).count("1") >= 2:
@@ -82,7 +92,7 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
         if t.stop:
             out.append(((), 0, 0, 0))
             continue
-        pids: set[int] = set()
+        pids: list[int] = []  # one entry per matching part: Chengdu-Chongqing gives 成渝 both of its words
         tm, expl = 0, 0
         for part, st in zip(t.parts, t.stems):
             ids = p.stems.get(st, ()) or p.stems.get(part, ())
@@ -92,7 +102,7 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
             if m or ids:
                 expl += 1
                 tm |= m
-                pids.update(ids)
+                pids.extend(i for i in ids if i not in pids or len(t.parts) > 1)
         out.append((tuple(pids), tm, len(t.parts), expl))
     return out
 
@@ -139,6 +149,9 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
     zc = (covered + 0.5 * min(u, 2 * filler)) / n
     ec = (expl + 0.5 * filler) / content
     score = math.sqrt(zc * ec)
+    full = FULL_COVER if n <= 4 else LONG_COVER
+    if zc < full:  # the English must carry the whole zh meaning ('countries' is not 两国)
+        score *= (zc / full) ** 2
     if _cuts_name(tokens, a, b):
         score *= 0.85
     return score
@@ -200,11 +213,14 @@ class Pairing:
     def add(self, occ_index: int, seg: int, text: str, tokens: list[EnToken], spans) -> None:
         per: dict[str, float] = {}
         for s, a, b in spans:
-            surface = text[tokens[a].start : tokens[b].end]
+            end = tokens[b].end
+            if text[end - 2 : end] in ("'s", "’s"):
+                end -= 2  # possessive: 'Xi Jinping's' → 'Xi Jinping'
+            surface = text[tokens[a].start : end]
             k = group_key(surface)
             if s > per.get(k, 0.0):
                 per[k] = s
-                self.places[k].append((seg, a, b, tokens[a].start, tokens[b].end))
+                self.places[k].append((seg, a, b, tokens[a].start, end))
                 self.surfaces[k][surface] += 1
         for k, s in per.items():
             self.support[k] += s
@@ -266,9 +282,9 @@ def _is_acronym_form(pr: "Pairing", k: str) -> bool:
 def extend(pr: "Pairing", best: str, tokens: list, texts: list[str], min_share: float = 0.6) -> str:
     """Prefer the longest well-supported span: when the preferred English is, in most of its occurrences, followed
     (or preceded) by the same word ('deputy director' + 'general'), the longer span is the translation."""
-    for _ in range(3):
+    for _ in range(1):  # one word: a longer run is a phrase around the term, not the term
         places = pr.places[best]
-        if len(places) < 2:
+        if len(places) < 3:
             return best
         grown: Counter = Counter()
         spans: dict[str, list] = defaultdict(list)
@@ -289,7 +305,7 @@ def extend(pr: "Pairing", best: str, tokens: list, texts: list[str], min_share: 
         if not grown:
             return best
         k, n = grown.most_common(1)[0]
-        if n < 2 or n < min_share * len(places):
+        if n < 3 or n < min_share * max(len(places), pr.n_occ):
             return best
         for seg, na, nb, st, en, surface in spans[k]:
             pr.places[k].append((seg, na, nb, st, en))

@@ -81,7 +81,9 @@ def _boundary(tok: ZhToken) -> bool:
     return tok.tag == "x" or not tok.word.strip()
 
 
-def _can_start(t: ZhToken) -> bool:
+def _can_start(t: ZhToken, multi: bool = False) -> bool:
+    if multi and t.tag == "vn":
+        return False  # 服务|国家总体外交, 建设|内陆开放高地: a verbal noun heading a phrase is its predicate
     return t.word not in ZH_STOPWORDS and t.tag not in _BAD_START_TAGS and bool(_HAN.search(t.word))
 
 
@@ -115,7 +117,7 @@ def ngrams(tokens: list[ZhToken]):
             if j == i:
                 if single_word_candidate(ti):
                     yield i, j + 1, text
-            elif _can_end(tj) and len(text) >= 2:
+            elif _can_end(tj) and len(text) >= 2 and _can_start(ti, True):
                 yield i, j + 1, text
 
 
@@ -144,10 +146,12 @@ class Termhood:
             return 0.0
         if self.loose_edge and (self.freq < 2 or self.contexts() < 2):
             return 0.0  # 好|新加坡, 区|发展建设: the edge character belongs to the neighbouring word
+        if self.words > 1 and self.freq > 1 and self.contexts() < 2:
+            return 0.1  # always the same neighbour: a piece of a longer unit, not a unit
         if self.freq == 1:
             if self.tags.get("ngram", 0) == 0 and self.tags.keys() & NAME_TAGS:
                 return 0.8
-            if self.lexical or self.tags.get("ngram", 0) == 0:
+            if self.lexical:
                 return 0.45
             return 0.1  # a one-off phrase assembled from several words is rarely a term
         independence = 1.0 - self.max_parent / self.freq
