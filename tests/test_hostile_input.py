@@ -29,7 +29,7 @@ SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 READ_DATA = REPO / "tests" / "data" / "read"
 SAMPLE_GLOSSARY = REPO / "tests" / "data" / "exchange" / "sample_glossary.jsonl"
 CLI = "import sys; sys.argv[0] = 'glossary'; from glossary.cli import main; main()"
-FUZZED: Counter = Counter()  # reader -> inputs tried (printed at the end for the README figures)
+FUZZED: Counter = Counter()  # reader -> inputs tried
 HANG_GUARD_S = 60  # a reader that takes longer on one small input is hung: fail (not a timing assertion)
 
 INGEST_SUFFIXES = {"mixed": ".txt", "tmx": ".tmx", "xliff": ".xlf", "tsv": ".tsv"}
@@ -180,14 +180,33 @@ def mutate_zip_member(data: bytes, ops, pick: float) -> bytes:
 
 QUICK = int(os.environ.get("GLOSSARY_FUZZ_EXAMPLES", 12))  # per reader in the default suite
 DEEP = 300  # per reader in the slow suite
-BUDGETS = [pytest.param(QUICK, id="quick"), pytest.param(DEEP, id="deep", marks=pytest.mark.slow)]
+# Open reader defects the deep fuzzer runs into (each also has a deterministic xfail test below); remove an
+# entry when its owner fixes it.
+KNOWN = {
+    "tmx": "glossary/read/bitext.py parse_xml(): multi-line InputError (lxml quotes source lines)",
+    "xliff": "glossary/read/bitext.py parse_xml(): multi-line InputError (lxml quotes source lines)",
+    "xlsx": "glossary/exchange/xlsx.py read(): multi-line InputError (openpyxl's message)",
+    "jsonl": "glossary/exchange/jsonl.py: RecursionError on deeply nested JSON",
+}
+
+
+def cases(key: str, *args) -> list:
+    """`args` with a quick budget, and with a deep budget in the slow suite (xfail, not strict, while `key`
+    has an open defect)."""
+    deep = [pytest.mark.slow]
+    if key in KNOWN:
+        deep.append(pytest.mark.xfail(reason=KNOWN[key], strict=False))
+    name = "-".join(str(a) for a in args)
+    return [pytest.param(*args, QUICK, id=f"{name}-quick"), pytest.param(*args, DEEP, id=f"{name}-deep", marks=deep)]
 
 
 def fuzz(prop, examples: int, *args) -> None:
     """Run a property `prop(*args, data)` on `examples` hypothesis-generated inputs."""
     test = given(data=st.data())(lambda data: prop(*args, data))
+    before = sum(FUZZED.values())
     settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None,
              derandomize=examples <= QUICK)(test)()  # the quick run is reproducible; the deep one explores
+    print(f"[fuzzed {sum(FUZZED.values()) - before} inputs: {prop.__name__}{args}]")
 
 
 # ---------------------------------------------------------------------------- fuzzing
@@ -217,21 +236,22 @@ def arbitrary_bytes(reader: str, suffix: str, data) -> None:
     outcome(reader, write_tmp(blob, suffix))
 
 
-@pytest.mark.parametrize("examples", BUDGETS)
-@pytest.mark.parametrize("fmt", list(INGEST_SUFFIXES))
+@pytest.mark.parametrize("fmt,examples", [c for f in INGEST_SUFFIXES for c in cases(f, f)])
 def test_fuzz_ingest_readers_with_mutated_real_files(fmt, examples):
     fuzz(mutated_ingest_file, examples, fmt)
 
 
-@pytest.mark.parametrize("examples", BUDGETS)
-@pytest.mark.parametrize("fmt", list(EXCHANGE_FORMATS))
+@pytest.mark.parametrize("fmt,examples", [c for f in EXCHANGE_FORMATS for c in cases(f, f)])
 def test_fuzz_exchange_readers_with_mutated_real_files(fmt, examples):
     fuzz(mutated_exchange_file, examples, fmt)
 
 
-@pytest.mark.parametrize("examples", BUDGETS)
-@pytest.mark.parametrize("reader,suffix", [*((f"ingest:{k}", v) for k, v in INGEST_SUFFIXES.items()),
-                                           *((f"import:{k}", v) for k, v in EXCHANGE_FORMATS.items())])
+READERS = [*((f"ingest:{k}", v) for k, v in INGEST_SUFFIXES.items()),
+           *((f"import:{k}", v) for k, v in EXCHANGE_FORMATS.items())]
+
+
+@pytest.mark.parametrize("reader,suffix,examples",
+                         [c for r, s in READERS for c in cases(r.split(":")[1], r, s)])
 def test_fuzz_every_reader_with_arbitrary_bytes(reader, suffix, examples):
     fuzz(arbitrary_bytes, examples, reader, suffix)
 
@@ -459,8 +479,3 @@ def test_cli_import_refuses_bombs_with_bounded_memory_and_stores_nothing(tmp_pat
         svc.close()
     print(f"\npeak RSS (MB) while refusing: {figures}")
     assert max(figures.values()) < 400, figures
-
-
-def test_zz_report_fuzz_counts():
-    """Prints how many inputs each reader was fed in this process (figures for the README)."""
-    print(f"\ninputs fuzzed per reader: {dict(sorted(FUZZED.items()))}; total {sum(FUZZED.values())}")
