@@ -9,7 +9,7 @@ from pathlib import Path
 
 from glossary.exchange import load_entries, write_entries
 from glossary.exchange.common import FIDELITY, FULL, content_key
-from glossary.store.bulk import import_entries
+from glossary.store.bulk import import_entries, iter_export_entries
 from glossary.store.service import GlossaryService
 
 DATA = Path(__file__).resolve().parent / "data" / "exchange"
@@ -39,7 +39,7 @@ def sample_entries():
 
 
 def export(svc: GlossaryService, path: Path, fmt: str, sources: int = 5) -> Path:
-    write_entries(svc.iter_entries(with_sources=sources), path, fmt)
+    write_entries(iter_export_entries(svc, with_sources=sources), path, fmt)
     return path
 
 

