@@ -398,3 +398,23 @@ def test_review_command_opens_the_app_on_the_global_database(seeded_url, monkeyp
     assert opened["user"] == "carol"
     missing = CliRunner().invoke(cli, ["--db", str(Path(path).parent / "nope.db"), "review"])
     assert missing.exit_code == 2 and "glossary init" in missing.output
+
+
+def test_queue_reads_pages_as_the_cursor_moves(svc, monkeypatch):
+    import glossary.tui.screens.queue as queue_screen
+
+    monkeypatch.setattr(queue_screen, "PAGE_SIZE", 4)
+
+    async def scenario(app, pilot):
+        t = table(app)
+        assert t.row_count == 4  # only the first page was read
+        assert "12 entries · showing 4" in str(app.screen.query_one("#status-line").render())
+        for _ in range(11):
+            await pilot.press("down")
+            await settle(pilot, rounds=1)
+        await settle(pilot)
+        assert t.row_count == 12
+        assert [r.score for r in t.rows_by_id.values()] == sorted((r.score for r in t.rows_by_id.values()),
+                                                                  reverse=True)
+
+    run(svc, scenario)

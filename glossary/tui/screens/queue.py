@@ -19,7 +19,7 @@ from glossary.store.browse import DocumentInfo, QueueFilter, QueuePage, Suggesti
 from glossary.tui.widgets.queue_table import QueueTable
 from glossary.tui.widgets.suggestions import SuggestionList
 
-PAGE_SIZE = 100
+PAGE_SIZE = 60  # ~2 screens of rows per read; scrolling near the end reads the next page
 STATUS_OPTIONS = [("proposed", "proposed"), ("approved", "approved"), ("rejected", "rejected"), ("all", "all")]
 ALL_DOCS = -1
 
@@ -107,6 +107,8 @@ class QueueScreen(Screen):
 
     def load(self, append: bool = False) -> None:
         table = self.query_one(QueueTable)
+        if self._preview_timer is not None:  # typing: suggestions wait until the rows settle
+            self._preview_timer.stop()
         if not append:
             self.generation += 1
         self.fetching = True
@@ -174,7 +176,7 @@ class QueueScreen(Screen):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         table = self.query_one(QueueTable)
         if (self.page is not None and self.page.has_more and not self.fetching
-                and event.cursor_row >= table.row_count - 10
+                and event.cursor_row >= table.row_count - max(1, min(10, PAGE_SIZE // 3))
                 and table.row_count < self.page.total):
             self.load(append=True)
         self._schedule_preview()
