@@ -34,8 +34,10 @@ class Params:
         (1, 1): 0.0, (2, 1): 0.9, (1, 2): 0.9, (2, 2): 4.0, (3, 1): 2.2, (1, 3): 2.2,
         (1, 4): 4.0, (4, 1): 4.0})
     cross_block: float = 1.2  # penalty per paragraph boundary crossed inside one bead side
-    block_slack: int = 1
-    length_prune: float = 9.0  # beads whose length+prior cost exceeds this are not scored lexically  # sentence band: neighbouring block groups allowed either side
+    block_slack: int = 4  # sentence band: en sentences allowed beyond the paired blocks (within neighbours)
+    easy_dice: float = 0.4  # a block group whose diagonal 1-1 pairs all reach this Dice is accepted as is
+    easy_length: float = 1.0  # ... and whose length costs stay below this
+    length_prune: float = 5.0  # beads whose length+prior cost exceeds this are not scored lexically
 
 
 @dataclass
@@ -222,7 +224,7 @@ def _merge(feats: list[Features]) -> Features:
     )
 
 
-BLOCK_BEADS = BEADS
+BLOCK_BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
 
 
 def pair_blocks(zf: list[Features], ef: list[Features], zblock: list[int], eblock: list[int],
@@ -232,7 +234,7 @@ def pair_blocks(zf: list[Features], ef: list[Features], zblock: list[int], ebloc
     eb = _group(ef, eblock)
     bparams = Params(**{**params.__dict__})
     model = CostModel(zb, eb, bparams)
-    return banded_align(len(zb), len(eb), model, width=6, beads=BLOCK_BEADS)
+    return banded_align(len(zb), len(eb), model, width=3, beads=BLOCK_BEADS)
 
 
 def _group(feats: list[Features], blocks: list[int]) -> list[Features]:
@@ -302,13 +304,63 @@ def align_features(zf: list[Features], ef: list[Features], zblock: list[int] | N
     if zblock is not None and eblock is not None and (len(set(zblock)) > 1 or len(set(eblock)) > 1):
         zrank, _ = _block_ranks(zblock)
         erank, estarts = _block_ranks(eblock)
+        _, zstarts = _block_ranks(zblock)
         block_path = pair_blocks(zf, ef, zblock, eblock, p)
         band = sentence_band(block_path, zrank, erank, estarts, m, p.block_slack)
-        path = dp_align(n, m, model, band)
+        path = _solve_groups(block_path, zstarts + [n], estarts + [m], band, model, p)
     else:
         path = banded_align(n, m, model)
     return [AlignedBead(bd.zh, bd.en, model.score(bd.zh_start, bd.zh_end - bd.zh_start, bd.en_start,
                                                    bd.en_end - bd.en_start)) for bd in path]
+
+
+def _easy_group(model: CostModel, z0: int, z1: int, e0: int, e1: int, p: Params) -> list[Bead] | None:
+    """A block group whose sentences pair off 1-1 along the diagonal with strong evidence needs no search."""
+    k = z1 - z0
+    if k == 0 or k != e1 - e0 or k > 6:
+        return None
+    beads = []
+    for t in range(k):
+        if model.length_cost(z0 + t, 1, e0 + t, 1) > p.easy_length:
+            return None
+        dice, _, missing = model.evidence(z0 + t, 1, e0 + t, 1)
+        if dice < p.easy_dice or missing:
+            return None
+        beads.append(Bead(z0 + t, z0 + t + 1, e0 + t, e0 + t + 1))
+    return beads
+
+
+def _solve_groups(block_path: list[Bead], zb: list[int], eb: list[int], band: list[tuple[int, int]],
+                  model: CostModel, p: Params) -> list[Bead]:
+    """Accept easy block groups as diagonal 1-1 beads; run the sentence DP over each run of hard groups."""
+    out: list[Bead] = []
+    run: list[int] | None = None  # [z0, e0] of the pending hard run
+
+    def flush(z1: int, e1: int) -> None:
+        nonlocal run
+        if run is None:
+            return
+        z0, e0 = run
+        run = None
+        if z1 == z0 and e1 == e0:
+            return
+        rows = [(min(max(lo - e0, 0), e1 - e0), min(max(hi - e0, 0), e1 - e0)) for lo, hi in band[z0:z1 + 1]]
+        sub = dp_align(z1 - z0, e1 - e0, lambda i, a, j, b: model(i + z0, a, j + e0, b),
+                       fix_band(rows, e1 - e0))
+        out.extend(Bead(bd.zh_start + z0, bd.zh_end + z0, bd.en_start + e0, bd.en_end + e0) for bd in sub)
+
+    for bd in block_path:
+        z0, z1 = zb[bd.zh_start], zb[bd.zh_end]
+        e0, e1 = eb[bd.en_start], eb[bd.en_end]
+        easy = _easy_group(model, z0, z1, e0, e1, p)
+        if easy is None:
+            if run is None:
+                run = [z0, e0]
+            continue
+        flush(z0, e0)
+        out.extend(easy)
+    flush(zb[-1], eb[-1])
+    return out
 
 
 def align_units(zh: list[Unit], en: list[Unit], glossary: list[tuple[str, str]] | GlossaryAnchors | None = None,

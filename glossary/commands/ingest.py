@@ -77,7 +77,8 @@ def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Pa
                 issues.extend(doc.issues and [(doc.raw.path, i) for i in doc.issues])
                 skipped.extend(doc.skipped)
             prog.advance(task)
-    _summary(rows, errors, issues, skipped, verbose)
+    if rows or len(jobs) > 1:  # a single refused file: just its one-line error
+        _summary(rows, errors, issues, skipped, verbose)
     if errors:
         raise click.exceptions.Exit(2 if not rows else 1)
 
