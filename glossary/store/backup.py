@@ -56,6 +56,11 @@ def sqlite_path(url: str) -> Path:
     return Path(db)
 
 
+def _ro_uri(path: Path) -> str:
+    """A read-only SQLite URI for a path (percent-encoded: names with '?' or '#' are safe)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def libpq_url(url: str) -> str:
     """The SQLAlchemy URL as a libpq connection URI for pg_dump/pg_restore (driver suffix dropped)."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -109,7 +114,7 @@ def file_kind(path: Path) -> str:
 def sqlite_backup_revision(path: Path) -> str:
     """The schema revision stamped in a SQLite backup; InputError unless it is a known glossary schema."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
         try:
             (ok,) = conn.execute("PRAGMA quick_check").fetchone()
             if ok != "ok":
@@ -189,7 +194,7 @@ def backup(url: str, dest: str | os.PathLike, *, force: bool = False, portable: 
 
 
 def _sqlite_online_backup(src: Path, dst: Path) -> None:
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)
+    source = sqlite3.connect(_ro_uri(src), uri=True, timeout=30)
     target = sqlite3.connect(dst)
     try:
         source.backup(target)  # one consistent snapshot even while other processes write (WAL)
@@ -289,7 +294,7 @@ def _readonly_sqlite(url: str) -> Engine:
     from sqlalchemy import create_engine
 
     path = sqlite_path(url)
-    return create_engine("sqlite://", creator=lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(_ro_uri(path), uri=True))
 
 
 def _copy_table(src, dst, src_table, dst_table) -> int:
@@ -344,6 +349,8 @@ ORPHAN_CHECKS = {
 def check(url: str) -> CheckReport:
     """Integrity report: engine checks (SQLite integrity_check, foreign_key_check), schema revision,
     orphaned and partial rows. `report.ok` is True when nothing is wrong."""
+    if backend(url) == "sqlite" and not sqlite_path(url).exists():
+        raise DatabaseError(f"{sqlite_path(url)}: no such database")
     engine = make_engine(url)
     try:
         from glossary.store.db import current_revision
