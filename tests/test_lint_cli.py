@@ -97,3 +97,24 @@ def test_glossary_file_instead_of_database(tmp_path):
     assert r.exit_code == 1, r.output
     # every non-rejected entry of an explicit glossary file counts
     assert [f["match"] for f in json.loads(r.stdout)] == ["level-2 counselor", "New Western Land-Sea Corridor"]
+
+
+def test_colour_on_request_and_scope_option(db, tmp_path):
+    a = write(tmp_path, "a.txt", "The New International Land-Sea Trade Corridor (ILSTC).\n")
+    r = run("--db-url", db, "lint", "--no-ignore-file", "--color", a, write(tmp_path, "b.txt", "The ILSTC.\n"))
+    assert r.exit_code == 1 and "\x1b[" in r.stdout and "acronym-before-expansion" in r.stdout
+    plain = run("--db-url", db, "lint", "--no-ignore-file", a)
+    assert "\x1b[" not in plain.stdout and plain.exit_code == 0
+    # --scope project: one concept, two admitted forms in two files
+    svc = GlossaryService.open(db, user="alice")
+    e = svc.create_entry(EntryData([TermData("zh", "外事办公室", "fullForm", "preferred"),
+                                    TermData("en", "Foreign Affairs Office", "fullForm", "preferred"),
+                                    TermData("en", "Office of Foreign Affairs", "fullForm", "admitted")]))
+    svc.approve(e.id)
+    svc.close()
+    x = write(tmp_path, "x.txt", "The Foreign Affairs Office met.\n")
+    y = write(tmp_path, "y.txt", "The Office of Foreign Affairs met.\n")
+    assert run("--db-url", db, "lint", "--no-ignore-file", x, y).exit_code == 0
+    r = run("--db-url", db, "lint", "--no-ignore-file", "--scope", "project", "--format", "json", x, y)
+    assert r.exit_code == 1
+    assert [(f["path"], f["check"]) for f in json.loads(r.stdout)] == [(y, "inconsistent-translation")]

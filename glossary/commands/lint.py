@@ -78,7 +78,7 @@ def lint(st: State, files, fmt, severity_threshold, glossary_file, zh_file, en_f
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(report)
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=colour)
     if fmt == "text" or output:
         err_console.print(summary(result.findings, result.files, result.suppressed), highlight=False)
     raise click.exceptions.Exit(1 if at_or_above(result.findings, severity_threshold) else 0)
