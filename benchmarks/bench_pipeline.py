@@ -295,9 +295,24 @@ def growth_rows(rows: list[dict]) -> list[dict]:
         for a, b in zip(rs, rs[1:]):
             ta = a["size"] / a["value"] if a["unit"] == "pairs/s" else a["value"]
             tb = b["size"] / b["value"] if b["unit"] == "pairs/s" else b["value"]
+            cpu = round(b["cpu_s"] / a["cpu_s"], 2) if a.get("cpu_s") and b.get("cpu_s") else None
             out.append(benchlib.run(b["size"], f"{metric.split()[0]} time growth {a['size']}→{b['size']}",
-                                    round(tb / ta, 2), "x", None, size_factor=round(b["size"] / a["size"], 2)))
+                                    round(tb / ta, 2), "x", None, size_factor=round(b["size"] / a["size"], 2),
+                                    cpu_growth=cpu))
     return out
+
+
+def merged(rows: list[dict], path: Path, sizes: list[int]) -> list[dict]:
+    """Rows of this run plus the existing file's rows for sizes not measured now (growth rows are recomputed)."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8")).get("runs", [])
+    except (OSError, json.JSONDecodeError):
+        return rows
+    keep = [r for r in old if r.get("size") not in sizes and " growth " not in str(r.get("metric"))]
+    return sorted(keep + rows, key=lambda r: (r["size"], STAGE_ORDER.get(str(r["metric"]).split()[0], 99)))
+
+
+STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", help="result file (default benchmarks/results/pipeline.json)")
     ap.add_argument("--cache", help="corpus cache directory (default benchmarks/.cache)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per worker run")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep rows for other sizes from the existing result file (e.g. add 1M to a 10k/100k run)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -364,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr, flush=True)
         for s in todo:
             rows.extend(rows_for(s, size, results[s], results.get("align-baseline")))
+    if a.merge:
+        rows = merged(rows, Path(a.out) if a.out else benchlib.RESULTS / "pipeline.json", sizes)
     rows.extend(growth_rows(rows))
     path = benchlib.write_results("pipeline", rows, a.out, notes=notes, seed=SEED,
                                   corpus={"generator": "benchmarks/generate.py", "version": generate.VERSION})

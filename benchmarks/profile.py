@@ -55,10 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     corpus = generate.cached_corpus(a.pairs, bench_pipeline.SEED, ("tsv", "mixed"), a.cache)
     if a.stage != "e2e":
-        bench_pipeline.warm_up(a.stage)
+        bench_pipeline.warm_up(a.stage)  # the worker warms up again inside the profile, cheaply once warm
     prof = Profiler(interval=a.interval)
     prof.start()
-    result = bench_pipeline.worker(a.stage, corpus, a.pairs) if a.stage == "e2e" else _timed(a.stage, corpus, a.pairs)
+    result = bench_pipeline.worker(a.stage, corpus, a.pairs)
     prof.stop()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -75,11 +75,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {s['pct']:5.1f}%  {s['self_s']:8.2f}s  {s['function']}  {s['where']}")
     print(f"wrote {stem}.html, .txt, .json")
     return 0
-
-
-def _timed(stage: str, corpus: Path, size: int) -> dict:
-    """The stage's work without a second warm-up (the worker warms up itself; that is cheap once warm)."""
-    return bench_pipeline.worker(stage, corpus, size)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ import benchlib  # noqa: E402
 import generate  # noqa: E402
 import run_all  # noqa: E402
 
-SCRIPTS = sorted(p.name for p in BENCH.glob("bench_*.py"))
+# bench_pipeline.py has its own, more detailed smoke test below
+SCRIPTS = sorted(p.name for p in BENCH.glob("bench_*.py") if p.name != "bench_pipeline.py")
 
 
 def _sandbox(tmp_path: Path) -> Path:
@@ -55,14 +56,15 @@ def test_bench_script_smoke(script, tmp_path):
 
 
 def test_pipeline_smoke_measures_every_available_stage(tmp_path):
-    out = tmp_path / "pipeline.json"
-    proc = subprocess.run([sys.executable, str(BENCH / "bench_pipeline.py"), "--smoke", "--cache",
-                           str(tmp_path / "cache"), "--stages", "align,align-baseline,mine", "--out", str(out)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    root = _sandbox(tmp_path)
+    proc = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_pipeline.py"), "--smoke"],
+                          cwd=root, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    doc = json.loads(out.read_text(encoding="utf-8"))
+    doc = json.loads((root / "benchmarks" / "results" / "pipeline.json").read_text(encoding="utf-8"))
     assert benchlib.validate(doc) == []
     metrics = {r["metric"]: r for r in doc["runs"]}
+    assert {"align throughput", "align-baseline throughput", "ingest-tsv throughput", "mine time",
+            "e2e time"} <= set(metrics), sorted(metrics)
     align = metrics["align throughput"]
     assert align["value"] > 0 and align["unit"] == "pairs/s"
     assert align["goal"] == {"op": ">=", "value": 3000}
@@ -223,3 +225,19 @@ def test_mixed_documents_look_like_the_seeds(tmp_path):
         langs = ["zh" if re.search(r"[\u4e00-\u9fff]", ln) else "en" for ln in t.splitlines()]
         switches = sum(a != b for a, b in zip(langs, langs[1:]))
         assert switches == 1, "one zh run and one en run per document"
+
+
+def test_pipeline_merge_and_growth(tmp_path):
+    import bench_pipeline
+
+    r = benchlib.run
+    old = tmp_path / "pipeline.json"
+    benchlib.write_results("pipeline", [r(10_000, "align throughput", 1000.0, "pairs/s", cpu_s=8.0),
+                                        r(100_000, "align throughput", 1.0, "pairs/s", cpu_s=1.0),
+                                        r(100_000, "align time growth 10000→100000", 1.0, "x")], old)
+    new = [r(100_000, "align throughput", 500.0, "pairs/s", cpu_s=160.0)]
+    rows = bench_pipeline.merged(new, old, [100_000])
+    assert [(x["size"], x["value"]) for x in rows] == [(10_000, 1000.0), (100_000, 500.0)]
+    growth = bench_pipeline.growth_rows(rows)
+    assert len(growth) == 1 and growth[0]["value"] == 20.0 and growth[0]["cpu_growth"] == 20.0
+    assert growth[0]["size_factor"] == 10.0
