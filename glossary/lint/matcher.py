@@ -282,7 +282,9 @@ def _automaton(keys: dict[str, list]) -> ahocorasick.Automaton | None:
         return None
     auto = ahocorasick.Automaton()
     for key, targets in keys.items():
-        auto.add_word(key, (len(key), tuple(targets)))
+        ci, ti, form, acronym = targets[0]
+        fast = (ci, ti, form, False) if len(targets) == 1 and acronym is None else None
+        auto.add_word(key, (len(key), tuple(targets), fast))  # fast: the only, case-insensitive target
     auto.make_automaton()
     return auto
 
@@ -343,7 +345,6 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
             if value is None:
                 continue
         end -= 1
-        targets = value[1]
         if at:
             k = bisect_right(at, start) - 1
             o_start = start + (shift[k] if k >= 0 else 0)
@@ -352,7 +353,7 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
         else:
             o_start, o_end = start, end
         surface = text[o_start:o_end]
-        picked = _pick_target(targets, surface)
+        picked = value[2] or _pick_target(value[1], surface)
         if picked is None:
             continue
         ci, ti, form, acronym = picked
@@ -370,7 +371,7 @@ def _match_zh(auto, view: View, text: str, concepts: list[Concept], offset: int 
     if auto is None or not view.norm:
         return []
     out: list[Match] = []
-    for last, (length, targets) in auto.iter_long(view.norm):
+    for last, (length, targets, _) in auto.iter_long(view.norm):
         o_start, o_end = view.span(last + 1 - length, last + 1)
         ci, ti, form, _ = targets[0]
         concept = concepts[ci]
