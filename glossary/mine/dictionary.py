@@ -161,7 +161,7 @@ def pieces(zh: str, max_len: int = 8) -> list[tuple[int, int, frozenset[str]]]:
             stems = index.get(zh[i:j])
             if j == i + 1 and zh[i] in _ZH_DIGITS:
                 d = _ZH_DIGITS[zh[i]]
-                stems = (stems or frozenset()) | {d, _ROMAN[d], stem(_ORDINAL[d])}
+                stems = (stems or frozenset()) | {d, _ROMAN.get(d, d), stem(_ORDINAL.get(d, "zero"))}
             if stems:
                 out.append((i, j, stems))
     return out

@@ -219,9 +219,14 @@ def mine(
                 "nr", "ns", "oov", "nrfg"):
             name_bonus = 0.3 * transliteration.sound_similarity(z, best)
         th = st.score()
+        lower = any(s[:1].islower() for s in pr.surfaces[best])
         if st.freq == 1 and st.tags.keys() & PERSON_TAGS and transliteration.sound_similarity(z, best) < 0.5:
             th = min(th, 0.45 if st.lexical else 0.1)  # tagged as a person name, but not translated as one
-        if " " not in best and not any(ch.isupper() for s in pr.surfaces[best] for ch in s[:1]):
+        elif st.freq == 1 and st.words == 1 and st.tags.keys() & zhc.NAME_TAGS and lower:
+            th = min(th, 0.45 if st.lexical else 0.1)  # a 'name' whose English is not a name: 新格局 new pattern
+        if st.words >= 3 and st.freq <= 2 and lower:
+            th *= 0.4  # a rare phrase of three or more words is a term when it is a name, rarely otherwise
+        if " " not in best and lower:
             th *= 0.3  # one lower-case word ('foreign', 'deepening'): general vocabulary, rarely a term
         score = pairing.combine(local, d, joint, acr, th, name_bonus)
         chosen[z] = (pr, best, competing, local, d, joint, score)

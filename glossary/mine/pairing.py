@@ -154,7 +154,27 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
         score *= (zc / full) ** 2
     if _cuts_name(tokens, a, b):
         score *= 0.85
+    if _inside_name(tokens, a, b):
+        score *= 0.9
     return score
+
+
+_NAME_LINKS = frozenset({"of", "for", "with", "on"})
+
+
+def _inside_name(tokens: list[EnToken], a: int, b: int) -> bool:
+    """A capitalised span that is the tail or head of a longer name joined by of/for/on ('Association for |
+    Friendship with Foreign Countries', 'Chongqing Municipal People's Government' after '... Office of')."""
+    def linked(k: int, step: int) -> bool:
+        j = k + step
+        w = tokens[j] if 0 <= j < len(tokens) else None
+        n = tokens[j + step] if 0 <= j + step < len(tokens) else None
+        if w is None or n is None or w.text.lower() not in _NAME_LINKS:
+            return False
+        later = w if step > 0 else tokens[k]
+        return n.cap and not n.stop and not later.brk and not (n if step > 0 else w).brk
+
+    return (tokens[a].cap and linked(a, -1)) or (tokens[b].cap and linked(b, 1))
 
 
 def _cuts_name(tokens: list[EnToken], a: int, b: int) -> bool:

@@ -28,12 +28,28 @@ def link_acronyms(en_forms: list[str], known: dict[str, set[str]], seen_acronyms
             if acr not in out:
                 out.append(acr)
         toks = tokenize(form)
-        if len(toks) < 2:
+        if len(toks) < 2 or not form:
             continue
-        for acr, _ in seen_acronyms.most_common():
-            if acr not in out and len(acr) >= 3 and acronym_matches(acr, toks) and acr[0] == form[0].upper():
+        for acr in _by_initial(seen_acronyms).get(form[0].upper(), ()):
+            if acr not in out and acronym_matches(acr, toks):
                 out.append(acr)
     return out
+
+
+_INDEX: dict[int, tuple[Counter, dict[str, list[str]]]] = {}
+
+
+def _by_initial(seen: Counter) -> dict[str, list[str]]:
+    """Seen acronyms of 3+ letters by first letter, most frequent first (indexed once per Counter)."""
+    got = _INDEX.get(id(seen))
+    if got is None or got[0] is not seen:  # the miner builds the Counter once and never changes it
+        index: dict[str, list[str]] = {}
+        for acr, _ in seen.most_common():
+            if len(acr) >= 3:
+                index.setdefault(acr[0], []).append(acr)
+        _INDEX.clear()
+        _INDEX[id(seen)] = got = (seen, index)
+    return got[1]
 
 
 def near_duplicates(items: list[tuple[str, str]], threshold: float = 90.0) -> dict[int, list[int]]:

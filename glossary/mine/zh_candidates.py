@@ -146,7 +146,7 @@ class Termhood:
             return 0.0
         if self.loose_edge and (self.freq < 2 or self.contexts() < 2):
             return 0.0  # 好|新加坡, 区|发展建设: the edge character belongs to the neighbouring word
-        if self.words > 1 and self.freq > 1 and self.contexts() < 2:
+        if self.freq > 1 and self.contexts() < 2:
             return 0.1  # always the same neighbour: a piece of a longer unit, not a unit
         if self.freq == 1:
             if self.tags.get("ngram", 0) == 0 and self.tags.keys() & NAME_TAGS:
