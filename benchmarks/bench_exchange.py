@@ -39,7 +39,7 @@ from glossary.store.service import GlossaryService  # noqa: E402
 
 GOALS = {"xlsx": 20.0, "tbx": 10.0}
 FORMATS = ("xlsx", "tbx", "tbx2008", "csv", "jsonl")
-IMPORT_BACK = ("xlsx", "tbx", "tbx2008", "csv", "jsonl")
+IMPORT_BACK = ("xlsx", "tbx")  # import back is minutes per format at 100k; the rest are covered by tests
 
 
 def glossary(n: int, seed: int = 1) -> list[EntryData]:

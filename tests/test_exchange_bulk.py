@@ -77,3 +77,11 @@ def test_status_override_and_unknown_mode(svc):
     assert svc.get_entry(1).status == "approved"
     with pytest.raises(InputError, match="--on-duplicate"):
         import_entries(svc, [], on_duplicate="replace")
+
+
+def test_undo_removes_what_an_import_created(svc):
+    import_entries(svc, sample_entries()[:3], source="sample")
+    assert svc.stats()["entries"] == 3
+    assert len(svc.history(None)) == 3  # one history row per entry, one group
+    svc.undo()
+    assert svc.stats()["entries"] == 0

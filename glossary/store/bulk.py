@@ -7,17 +7,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from glossary.data import EntryData, TermData
 from glossary.errors import InputError
 from glossary.store.history import ENTRY_FIELDS, TERM_FIELDS, Action
-from glossary.store.models import Document, Entry, Occurrence, Segment, Term, utcnow
+from glossary.store.models import Document, Entry, History, Occurrence, Segment, Term, utcnow
 from glossary.store.service import GlossaryService, make_term
 
 ON_DUPLICATE = ("merge", "skip", "new")
+_ENTRY_COLS = ("status", "subject", "definition", "note", "score", "created_at", "updated_at", "created_by",
+               "updated_by", "version")
 CHUNK = 5000
 
 
@@ -33,38 +35,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-class BulkAction(Action):
-    """An Action whose new entries are snapshotted from memory (no per-entry queries)."""
-
-    def finish(self) -> list[int]:
-        self.session.flush()
-        new = self._new
-        self._new = []
-        ids = super().finish()  # history rows for merged (loaded) entries
-        from glossary.store.models import History
-
-        rows = [History(group_id=self.group_id, entry_id=e.id, user=self.user, action=self.action,
-                        summary=self.summary, before=None, after=_memory_snapshot(e)) for e in new]
-        self.session.add_all(rows)
-        self.session.flush()
-        return ids + [e.id for e in new]
-
-
 def _iso(dt) -> str | None:
     return dt.isoformat(timespec="seconds") if dt else None
-
-
-def _memory_snapshot(entry: Entry) -> dict:
-    data = {"id": entry.id, "version": entry.version}
-    data.update({f: getattr(entry, f) for f in ENTRY_FIELDS})
-    data["created_at"], data["updated_at"] = _iso(entry.created_at), _iso(entry.updated_at)
-    data["terms"] = [
-        {"id": t.id, **{f: getattr(t, f) for f in TERM_FIELDS},
-         # a new term's collection is in __dict__ only if this import added occurrences (no lazy load)
-         "occurrences": [[o.segment_id, o.start, o.end] for o in t.__dict__.get("occurrences", ())]}
-        for t in entry.terms
-    ]
-    return data
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -106,7 +78,7 @@ def _keys(terms: list[Term]) -> list[tuple[str, str]]:
 
 
 class _Importer:
-    def __init__(self, act: BulkAction, on_duplicate: str, status: str | None, where: str):
+    def __init__(self, act: Action, on_duplicate: str, status: str | None, where: str):
         self.act, self.s = act, act.session
         self.on_duplicate, self.status, self.where = on_duplicate, status, where
         self.report = ImportReport()
@@ -117,6 +89,8 @@ class _Importer:
         self.segs: dict[int, dict[tuple[str, str], Segment]] = {}
         self.pending: list[tuple[int, EntryData, list[Term]]] = []
         self.added: dict[int, set[tuple[str, str, str]]] = {}  # id(Entry) -> sources added by this import
+        self.fresh: list[Entry] = []  # new entries not inserted yet (transient: never added to the session)
+        self.fresh_sources: dict[int, list[dict]] = {}  # id(Entry) -> its sources, inserted with it
 
     # ---------------------------------------------------------------- create
 
@@ -140,15 +114,74 @@ class _Importer:
         now = utcnow()
         entry = Entry(status=self.status or data.status, subject=data.subject, definition=data.definition,
                       note=data.note, score=data.score, created_at=_parse_time(data.created_at) or now,
-                      updated_at=now, created_by=data.created_by)
+                      updated_at=now, created_by=data.created_by or self.act.user, updated_by=self.act.user,
+                      version=1)
         entry.terms = terms
-        self.act.create(entry)
+        self.fresh.append(entry)
         self.add_sources(entry, data.sources)
         for k in keys:
             self.by_key.setdefault(k, entry)
         self.report.created += 1
-        if self.report.created % CHUNK == 0:
-            self.s.flush()
+        if len(self.fresh) >= CHUNK:
+            self.insert_fresh()
+
+    def insert_fresh(self) -> None:
+        """Insert the waiting new entries with Core statements (entries, terms, sources, history rows)."""
+        batch, self.fresh = self.fresh, []
+        if not batch:
+            return
+        e_t, t_t = Entry.__table__, Term.__table__
+        entry_rows = [{f: getattr(e, f) for f in _ENTRY_COLS} for e in batch]
+        ids = self.s.execute(insert(e_t).returning(e_t.c.id, sort_by_parameter_order=True), entry_rows).scalars().all()
+        term_rows = [{"entry_id": eid, **{f: getattr(t, f) for f in TERM_FIELDS}}
+                     for e, eid in zip(batch, ids) for t in e.terms]
+        term_ids = iter(self.s.execute(insert(t_t).returning(t_t.c.id, sort_by_parameter_order=True),
+                                       term_rows).scalars().all()) if term_rows else iter(())
+        segs = {id(e): [self.segment(self.document(src.get("document") or ""), src.get("zh") or "",
+                                     src.get("en") or "") for src in self.fresh_sources.pop(id(e), [])]
+                for e in batch}
+        self.s.flush()  # new segments get their ids (one flush per batch)
+        occ_rows: list[dict] = []
+        history_rows = []
+        for e, eid in zip(batch, ids):
+            tids = [next(term_ids) for _ in e.terms]
+            occ = self.fresh_occurrences(e, tids, segs[id(e)])
+            occ_rows.extend(occ)
+            history_rows.append(self.history_row(e, eid, tids, occ))
+            for t in e.terms:
+                if self.by_key.get((t.lang, t.norm_key)) is e:
+                    self.by_key[(t.lang, t.norm_key)] = eid
+        if occ_rows:
+            self.s.execute(insert(Occurrence.__table__), occ_rows)
+        self.s.execute(insert(History.__table__), history_rows)
+
+    def fresh_occurrences(self, entry: Entry, tids: list[int], segs: list[Segment]) -> list[dict]:
+        rows, seen = [], set()
+        for seg in segs:
+            linked = False
+            for term, tid in zip(entry.terms, tids):
+                pos = _find(seg.zh if term.lang == "zh" else seg.en, term)
+                if pos is not None and (tid, seg.id, pos) not in seen:
+                    seen.add((tid, seg.id, pos))
+                    rows.append({"term_id": tid, "segment_id": seg.id, "start": pos, "end": pos + len(term.text)})
+                    linked = True
+                elif pos is not None:
+                    linked = True
+            if not linked and tids and (tids[0], seg.id, 0) not in seen:
+                seen.add((tids[0], seg.id, 0))
+                rows.append({"term_id": tids[0], "segment_id": seg.id, "start": 0, "end": 0})
+        return rows
+
+    def history_row(self, e: Entry, eid: int, tids: list[int], occ: list[dict]) -> dict:
+        by_term: dict[int, list[list[int]]] = {}
+        for o in sorted(occ, key=lambda o: (o["term_id"], o["segment_id"], o["start"])):
+            by_term.setdefault(o["term_id"], []).append([o["segment_id"], o["start"], o["end"]])
+        after = {"id": eid, "version": 1, **{f: getattr(e, f) for f in ENTRY_FIELDS},
+                 "created_at": _iso(e.created_at), "updated_at": _iso(e.updated_at),
+                 "terms": [{"id": tid, **{f: getattr(t, f) for f in TERM_FIELDS}, "occurrences": by_term.get(tid, [])}
+                           for t, tid in zip(e.terms, tids)]}
+        return {"group_id": self.act.group_id, "entry_id": eid, "user": self.act.user, "action": self.act.action,
+                "summary": self.act.summary, "before": None, "after": after, "at": utcnow(), "undone": False}
 
     # ---------------------------------------------------------------- merge
 
@@ -239,6 +272,15 @@ class _Importer:
 
     def add_sources(self, entry: Entry, sources: Iterable[dict]) -> None:
         added = self.added.setdefault(id(entry), set())
+        if entry.id is None:  # a new entry: its sources are inserted with it
+            queue = self.fresh_sources.setdefault(id(entry), [])
+            for src in sources:
+                key = (src.get("document") or "", src.get("zh") or "", src.get("en") or "")
+                if key not in added:
+                    added.add(key)
+                    queue.append(src)
+                    self.report.sources_added += 1
+            return
         for src in sources:
             key = (src.get("document") or "", src.get("zh") or "", src.get("en") or "")
             if key in added:
@@ -288,7 +330,7 @@ def import_entries(service: GlossaryService, entries: Iterable[EntryData], on_du
     entries = list(entries)
     try:
         with service.write() as session, session.no_autoflush:
-            with BulkAction(session, service.user, "import", f"import {source}".strip()) as act:
+            with Action(session, service.user, "import", f"import {source}".strip()) as act:
                 imp = _Importer(act, on_duplicate, status, where)
                 for i, data in enumerate(entries, 1):
                     imp.add(data, i)
@@ -296,10 +338,13 @@ def import_entries(service: GlossaryService, entries: Iterable[EntryData], on_du
                         progress(1000)
                 if progress:
                     progress(len(entries) % 1000)
+                imp.insert_fresh()
                 imp.flush_pending()
                 report = imp.report
                 act.summary = (f"import {source}: {report.created} created, {report.merged} merged, "
                                f"{report.skipped} skipped").strip()
+                session.execute(update(History.__table__).where(History.__table__.c.group_id == act.group_id)
+                                .values(summary=act.summary))
     except IntegrityError as exc:
         raise InputError(f"{where}import failed, nothing imported: {exc.orig}") from None
     return report
