@@ -37,6 +37,9 @@ class Params:
     block_slack: int = 4  # sentence band: en sentences allowed beyond the paired blocks (within neighbours)
     easy_dice: float = 0.4  # a block group whose diagonal 1-1 pairs all reach this Dice is accepted as is
     easy_length: float = 1.0  # ... and whose length costs stay below this
+    orphan: float = 2.0  # cost per member of a multi-sentence bead with little evidence of its own
+    orphan_min: float = 0.15  # ... i.e. less than this share of its content words matched
+    ratio_retry: float = 0.15  # realign when the paired beads' length ratio differs this much (log) from the first guess
     length_prune: float = 5.0  # beads whose length+prior cost exceeds this are not scored lexically
 
 
@@ -60,7 +63,7 @@ class CostModel:
     """Bead costs over two feature sequences; pairwise evidence is computed lazily and cached."""
 
     def __init__(self, zf: list[Features], ef: list[Features], params: Params,
-                 zblock: list[int] | None = None, eblock: list[int] | None = None):
+                 zblock: list[int] | None = None, eblock: list[int] | None = None, ratio: float | None = None):
         self.zf, self.ef, self.p = zf, ef, params
         self.zrank = _block_ranks(zblock)[0] if zblock is not None else None
         self.erank = _block_ranks(eblock)[0] if eblock is not None else None
@@ -71,7 +74,7 @@ class CostModel:
         self.znum = [frozenset(x for x in f.numbers if x.startswith("n:")) for f in zf]
         zl = sum(f.length for f in zf) or 1
         el = sum(f.length for f in ef) or 1
-        self.ratio = min(6.0, max(1.2, el / zl))
+        self.ratio = ratio or min(6.0, max(1.2, el / zl))
         # document-level IDF-like weights: words seen in many sentences count less
         zdf: dict = {}
         for f in zf:
@@ -192,7 +195,26 @@ class CostModel:
         cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
         cost += -p.anchor_weight * anchors + p.number_miss * missing
         cost += p.cross_block * self.crossings(i0, a, j0, b)
+        if a > 1 or b > 1:
+            cost += p.orphan * self.orphans(i0, a, j0, b)
         return cost
+
+    def orphans(self, i0: int, a: int, j0: int, b: int) -> int:
+        """Members of a multi-sentence bead that barely match the other side (likely untranslated extras)."""
+        k = 0
+        if a > 1:
+            for i in range(i0, i0 + a):
+                size = self.zsize[i + 1] - self.zsize[i]
+                if size > 0 and self.pe(i, j0, b)[0] < self.p.orphan_min * size:
+                    k += 1
+        if b > 1:
+            gl = self._zh_index(i0)[1] if a == 1 else self._zh_union(i0, a)
+            ew = self.estem_w
+            for j in range(j0, j0 + b):
+                size = self.ew[j]
+                if size > 0 and sum(ew[st] for st in gl & self.ef[j].stems) < self.p.orphan_min * size:
+                    k += 1
+        return k
 
     def score(self, i0: int, a: int, j0: int, b: int) -> float:
         """0..1 confidence for a bead (logistic in evidence and length agreement)."""
@@ -228,13 +250,13 @@ BLOCK_BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
 
 
 def pair_blocks(zf: list[Features], ef: list[Features], zblock: list[int], eblock: list[int],
-                params: Params) -> list[Bead]:
+                params: Params, ratio: float | None = None) -> list[Bead]:
     """Align paragraphs (blocks) with the same cost model; the result bounds the sentence search."""
     zb = _group(zf, zblock)
     eb = _group(ef, eblock)
     bparams = Params(**{**params.__dict__})
-    model = CostModel(zb, eb, bparams)
-    return banded_align(len(zb), len(eb), model, width=3, beads=BLOCK_BEADS)
+    model = CostModel(zb, eb, bparams, ratio=ratio)
+    return anchored_walk(len(zb), len(eb), model, bparams)
 
 
 def _group(feats: list[Features], blocks: list[int]) -> list[Features]:
@@ -293,6 +315,17 @@ def sentence_band(block_path: list[Bead], zrank: list[int], erank: list[int], es
     return fix_band(rows, m)
 
 
+def _search(zf: list[Features], ef: list[Features], zblock, eblock, model: CostModel, p: Params) -> list[Bead]:
+    n, m = len(zf), len(ef)
+    if zblock is not None and eblock is not None and (len(set(zblock)) > 1 or len(set(eblock)) > 1):
+        zrank, zstarts = _block_ranks(zblock)
+        erank, estarts = _block_ranks(eblock)
+        block_path = pair_blocks(zf, ef, zblock, eblock, p, ratio=model.ratio)
+        band = sentence_band(block_path, zrank, erank, estarts, m, p.block_slack)
+        return _solve_groups(block_path, zstarts + [n], estarts + [m], band, model, p)
+    return anchored_walk(n, m, model, p)
+
+
 def align_features(zf: list[Features], ef: list[Features], zblock: list[int] | None = None,
                    eblock: list[int] | None = None, params: Params | None = None) -> list[AlignedBead]:
     """Align two feature sequences; with block ids, pair blocks first and search sentences in that band."""
@@ -301,15 +334,14 @@ def align_features(zf: list[Features], ef: list[Features], zblock: list[int] | N
     if n == 0 or m == 0:
         return [AlignedBead([i], [], 0.0) for i in range(n)] + [AlignedBead([], [j], 0.0) for j in range(m)]
     model = CostModel(zf, ef, p, zblock, eblock)
-    if zblock is not None and eblock is not None and (len(set(zblock)) > 1 or len(set(eblock)) > 1):
-        zrank, _ = _block_ranks(zblock)
-        erank, estarts = _block_ranks(eblock)
-        _, zstarts = _block_ranks(zblock)
-        block_path = pair_blocks(zf, ef, zblock, eblock, p)
-        band = sentence_band(block_path, zrank, erank, estarts, m, p.block_slack)
-        path = _solve_groups(block_path, zstarts + [n], estarts + [m], band, model, p)
-    else:
-        path = banded_align(n, m, model)
+    path = _search(zf, ef, zblock, eblock, model, p)
+    # untranslated material distorts the document-wide length ratio: re-estimate it on the paired beads
+    paired = [bd for bd in path if bd.zh_end > bd.zh_start and bd.en_end > bd.en_start]
+    zl = sum(model.zlen[bd.zh_end] - model.zlen[bd.zh_start] for bd in paired)
+    el = sum(model.elen[bd.en_end] - model.elen[bd.en_start] for bd in paired)
+    if zl and el and abs(math.log((el / zl) / model.ratio)) > p.ratio_retry:
+        model = CostModel(zf, ef, p, zblock, eblock, ratio=min(6.0, max(1.2, el / zl)))
+        path = _search(zf, ef, zblock, eblock, model, p)
     return [AlignedBead(bd.zh, bd.en, model.score(bd.zh_start, bd.zh_end - bd.zh_start, bd.en_start,
                                                    bd.en_end - bd.en_start)) for bd in path]
 
@@ -360,6 +392,64 @@ def _solve_groups(block_path: list[Bead], zb: list[int], eb: list[int], band: li
         flush(z0, e0)
         out.extend(easy)
     flush(zb[-1], eb[-1])
+    return out
+
+
+def _is_easy(model: CostModel, i: int, j: int, p: Params) -> bool:
+    """(i, j) is a confident 1-1 bead: strong evidence, sane lengths, and no merge with a neighbour is cheaper."""
+    if i >= len(model.zf) or j >= len(model.ef):
+        return False
+    if model.length_cost(i, 1, j, 1) > p.easy_length:
+        return False
+    dice, _, missing = model.evidence(i, 1, j, 1)
+    if dice < p.easy_dice or missing:
+        return False
+    c11 = model(i, 1, j, 1)
+    if j + 1 < len(model.ef) and model(i, 1, j, 2) < c11 + p.skip:
+        return False
+    if i + 1 < len(model.zf) and model(i, 2, j, 1) < c11 + p.skip:
+        return False
+    return True
+
+
+def _resync(model: CostModel, i: int, j: int, n: int, m: int, p: Params, window: int) -> tuple[int, int] | None:
+    """Nearest (i2, j2) after a hard stretch where two consecutive confident 1-1 beads start again."""
+    best = None
+    for d in range(1, 2 * window + 1):  # by total distance d = (i2 - i) + (j2 - j)
+        for di in range(max(0, d - window), min(d, window) + 1):
+            i2, j2 = i + di, j + d - di
+            if i2 + 1 >= n or j2 + 1 >= m:
+                continue
+            if _is_easy(model, i2, j2, p) and _is_easy(model, i2 + 1, j2 + 1, p):
+                best = (i2, j2)
+                break
+        if best:
+            return best
+    return None
+
+
+def anchored_walk(n: int, m: int, model: CostModel, p: Params) -> list[Bead]:
+    """Linear-time alignment without paragraph information: accept confident 1-1 beads as they come, and
+    solve each stretch between them (up to the next two confident beads in a row) with the full bead DP."""
+    out: list[Bead] = []
+    i = j = 0
+    while i < n or j < m:
+        if _is_easy(model, i, j, p):
+            out.append(Bead(i, i + 1, j, j + 1))
+            i, j = i + 1, j + 1
+            continue
+        target = None
+        for window in (8, 32, 128):
+            target = _resync(model, i, j, n, m, p, window)
+            if target:
+                break
+        i2, j2 = target if target else (n, m)
+        if target is None and (n - i) * (m - j) > 250_000:  # huge unsynchronised tail: banded search
+            sub = banded_align(n - i, m - j, lambda a0, a, b0, b: model(a0 + i, a, b0 + j, b))
+        else:
+            sub = dp_align(i2 - i, j2 - j, lambda a0, a, b0, b: model(a0 + i, a, b0 + j, b))
+        out.extend(Bead(bd.zh_start + i, bd.zh_end + i, bd.en_start + j, bd.en_end + j) for bd in sub)
+        i, j = (i2, j2) if target or (n - i) * (m - j) <= 250_000 else (n, m)
     return out
 
 
