@@ -52,3 +52,25 @@ def test_dictionary_and_pinyin_coverage():
         s, a, b = local_spans(profile(zh), toks, valid)[0]
         assert enc.span_text(en, toks, a, b) == want
         assert s > 0.6
+
+
+def test_dictionary_name_heads_and_abbreviations():
+    # a proper-name sense keeps only the name, not where the place is
+    assert dictionary.gloss_stems("Nanning, prefecture-level city and capital of Guangxi") == {"nann"}
+    assert "smart" in dictionary.abbreviation_stems("智")  # 智能
+    en = "the Smart China Expo (SCE) and the Western China International Fair"
+    toks = enc.tokenize(en)
+    s, a, b = local_spans(profile("智博会"), toks, enc.valid_spans(toks))[0]
+    assert enc.span_text(en, toks, a, b) == "Smart China Expo"
+    # without the abbreviation reading (one occurrence only) the same span is not explained
+    assert not local_spans(profile("智博会", False), toks, enc.valid_spans(toks)) or \
+        local_spans(profile("智博会", False), toks, enc.valid_spans(toks))[0][0] < s
+
+
+def test_span_edges_need_evidence():
+    en = "the two countries continuously deepened cooperation with Bangkok and Chiang Mai"
+    toks = enc.tokenize(en)
+    spans = {enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("曼谷市"), toks, enc.valid_spans(toks))}
+    assert "Bangkok" in spans and "Bangkok and Chiang" not in spans
+    two = {enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("两国"), toks, enc.valid_spans(toks))}
+    assert two == {"two countries"}

@@ -60,3 +60,22 @@ def test_min_score_limit_and_skip():
     got = mine(pairs, min_score=0.6, limit=5, skip=["王雯"])
     assert len(got) <= 5 and all(c.score >= 0.6 for c in got)
     assert all(c.zh != "王雯" for c in got)
+
+
+def test_boundaries_and_variants_are_supported(cands):
+    zh_forms = {z for c in cands for z in [c.zh, *c.zh_variants]}
+    # a one-character word at a candidate's edge that belongs to the neighbour (用好|新加坡, 援|巴布亚新几内亚)
+    assert not zh_forms & {"好新加坡", "年中国川", "援巴布亚新几内亚", "区发展建设", "外办支持外资企业"}
+    # a zh variant adds at most a suffix, never another term (智库联盟, 党组成员)
+    assert all(len(v) - len(c.zh) <= 2 for c in cands for v in c.zh_variants if c.zh in v)
+    for c in cands:  # English variants are translations in their own right, not single words cut from one
+        assert all(" " in v or v.isupper() or " " not in c.en for v in c.en_variants), (c.zh, c.en_variants)
+
+
+def test_preferred_english_is_whole_and_longest_supported(cands):
+    assert by_zh(cands, "副主任").en.lower() == "deputy director general"  # not 'deputy director'
+    assert by_zh(cands, "南宁").en == "Nanning"  # not the 'capital of Guangxi' in its dictionary gloss
+    c = by_zh(cands, "智博会")  # abbreviation: 智(能) 博(览)会 + the acronym in parentheses
+    assert c.en == "Smart China Expo" and "SCE" in c.acronyms
+    assert by_zh(cands, "东盟").en == "ASEAN"
+    assert all(c.en != "countries" for c in cands)  # 两国 is 'two countries', never a proposal of half of it

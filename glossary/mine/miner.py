@@ -18,6 +18,7 @@ MAX_OCC_SCORED = 20  # occurrences per zh term scored span by span (the rest onl
 MIN_TERMHOOD = 0.2
 PARALLEL_THRESHOLD = 4000
 MERGE_MIN_TERMHOOD = 0.3
+MAX_VARIANT_EXTRA = 2  # characters a zh variant may add (重庆市, 西部陆海新通道); more is another term
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
@@ -330,6 +331,10 @@ def _merge_same_translation(cands: list[Candidate]) -> list[Candidate]:
             host = next((k for k in kept if c.zh in k.zh), None)
             if host is None:
                 kept.append(c)
+                continue
+            if len(host.zh) - len(c.zh) > MAX_VARIANT_EXTRA:
+                if c.frequency > 2 * host.frequency:  # the longer one's English is only the shorter's: drop it
+                    kept[kept.index(host)] = c
                 continue
             if c.frequency > 2 * host.frequency:  # the shorter form is the term; the longer a variant
                 kept[kept.index(host)] = c

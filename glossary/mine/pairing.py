@@ -16,6 +16,7 @@ _LATIN = re.compile(r"[A-Za-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 MIN_LOCAL = 0.45
 FULL_COVER = 0.8
+SHORT_TERM = 4  # characters
 LONG_COVER = 0.55  # long terms: translators drop redundant words (成渝地区双城经济圈)
 NEAR_BEST = 0.8
 
@@ -149,7 +150,7 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
     zc = (covered + 0.5 * min(u, 2 * filler)) / n
     ec = (expl + 0.5 * filler) / content
     score = math.sqrt(zc * ec)
-    full = FULL_COVER if n <= 4 else LONG_COVER
+    full = FULL_COVER if n <= SHORT_TERM else LONG_COVER
     if zc < full:  # the English must carry the whole zh meaning ('countries' is not 两国)
         score *= (zc / full) ** 2
     if _cuts_name(tokens, a, b):
@@ -203,11 +204,11 @@ def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]
             if k2 - k1 >= 10:
                 break
             for a in (k1, k1 - 1, k1 - 2):
-                if a != k1 and not _name_word(tokens, a):
+                if a != k1 and not all(_name_word(tokens, k) for k in range(a, k1)):
                     continue
                 for b in (k2, k2 + 1, k2 + 2):
-                    if b != k2 and not _name_word(tokens, b):
-                        continue
+                    if b != k2 and not all(_name_word(tokens, k) for k in range(k2 + 1, b + 1)):
+                        continue  # 'Bangkok and Chiang': a name across 'and' is another name
                     if (a, b) in valid and (a, b) not in seen:
                         seen[(a, b)] = span_score(p, masks, a, b, tokens)
     if not seen:
