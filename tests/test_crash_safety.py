@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,9 +26,25 @@ SEEDS = REPO / "seeds"
 CLI = "import sys; sys.argv[0] = 'glossary'; from glossary.cli import main; main()"
 
 
+_FROZEN: dict[str, str] = {}
+
+
+def frozen_code() -> str:
+    """A copy of the package taken once per test process: every run of one test (reference, killed runs,
+    re-runs) executes the same code even while the working tree is being edited."""
+    if "path" not in _FROZEN:
+        root = Path(tempfile.mkdtemp(prefix="glossary-code-"))
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(REPO / "glossary", root / "glossary", ignore=ignore)
+        shutil.copytree(REPO / "alembic", root / "alembic", ignore=ignore)
+        _FROZEN["path"] = str(root)
+    return _FROZEN["path"]
+
+
 def glossary(url: str, *args: str, cwd: Path) -> subprocess.Popen:
+    env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": frozen_code()}
     return subprocess.Popen([sys.executable, "-c", CLI, "--db-url", url, *args], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "200"})
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
 
 def run_to_end(url: str, *args: str, cwd: Path) -> float:
@@ -115,7 +132,7 @@ def kill_until_done(url: str, args: tuple[str, ...], cwd: Path, rng: random.Rand
             wait_for_documents(url, p, rng.randint(done, total_docs - 1) + (done == 0))
             time.sleep(rng.uniform(0, 0.3))
         else:
-            time.sleep(rng.uniform(0.2, 1.0) * span)
+            time.sleep(rng.uniform(0.1, 0.7) * span)  # early enough to land mid-run under a varying load
         running = p.poll() is None
         if running:
             os.kill(p.pid, signal.SIGKILL)
