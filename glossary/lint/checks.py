@@ -54,9 +54,10 @@ def scan(doc: LintDocument, g: Glossary) -> tuple[list[Match], list[tuple[Region
     """Every glossary match in the document's regions (file offsets), in document order, plus English scans."""
     hits: list[Match] = []
     scans: list[tuple[Region, EnScan]] = []
+    lean = doc.kind != "bilingual"  # missing-term needs every English match; the other checks do not
     for r in doc.regions:
         text = r.text
-        sc = g.scan_en(text, r.start, r.file)
+        sc = g.scan_en(text, r.start, r.file, lean)
         scans.append((r, sc))
         zh = g.match_zh(text, r.start, r.file) if has_han(text) else []
         hits += sorted(sc.matches + zh, key=lambda m: m.start) if zh else sc.matches

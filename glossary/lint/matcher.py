@@ -47,10 +47,21 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+# The same folding for ASCII text as one bytes.translate (no regex pass): kept bytes map to themselves.
+_ASCII_FOLD = bytes(c if (48 <= c <= 57 or 97 <= c <= 122 or chr(c) in ".,;:!? ") else 32 for c in range(256))
+
+
+def _fold(text: str) -> str:
+    """Lower case and separators to spaces, same length (the fast path covers pure ASCII text)."""
+    if text.isascii():
+        return text.lower().encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+    return _SEP.sub(" ", _lower_same_length(text))
+
+
 def en_view(text: str) -> View:
     """Lower-cased, separators as single spaces (line breaks, hyphens, quotes, CJK), offsets mapped back."""
-    t = _SEP.sub(" ", _lower_same_length(text))
-    runs = [m.span() for m in _SPACES.finditer(t)]
+    t = _fold(text)
+    runs = [m.span() for m in _SPACES.finditer(t)] if "  " in t else []
     if not runs:
         return View(t)
     at: list[int] = []
@@ -203,10 +214,12 @@ class Glossary:
     anchor_auto: ahocorasick.Automaton | None = None  # " word" -> [(Near, index of word, prev3, next3)]
     known_en: set[str] = field(default_factory=set)  # every English key in the glossary
 
-    def scan_en(self, text: str, offset: int = 0, file=None) -> EnScan:
-        """English matches (offsets + `offset`), with the view and matched norm spans for later checks."""
+    def scan_en(self, text: str, offset: int = 0, file=None, lean: bool = False) -> EnScan:
+        """English matches (offsets + `offset`), with the view and matched norm spans for later checks.
+
+        lean: leave out matches no English-only check can use (see `_quiet`); their spans are still kept."""
         view = en_view(text)
-        matches, spans = _match_en(self.en_auto, view, text, self.concepts, offset, file)
+        matches, spans = _match_en(self.en_auto, view, text, self.concepts, offset, file, lean)
         return EnScan(view, matches, spans)
 
     def match_en(self, text: str, offset: int = 0, file=None) -> list[Match]:
@@ -228,8 +241,9 @@ def compile_glossary(entries) -> Glossary:
         for ti, t in enumerate(entry.terms):
             if t.lang == "en":
                 acronym = t.text.strip() if is_acronym(t) else None
+                quiet = _quiet(c, t, acronym is not None)
                 for key, form in en_variants(t, acronym is not None).items():
-                    en_keys.setdefault(" " + key, []).append((c.index, ti, form, acronym))
+                    en_keys.setdefault(" " + key, []).append((c.index, ti, form, acronym, quiet))
                 if t.status == "preferred" and acronym is None:
                     words = en_key(t.text).split(" ")
                     if len(words) >= 2:
@@ -237,7 +251,7 @@ def compile_glossary(entries) -> Glossary:
             elif t.lang == "zh":
                 key = match_form(t.text.strip())
                 if key:
-                    zh_keys.setdefault(key, []).append((c.index, ti, "base", None))
+                    zh_keys.setdefault(key, []).append((c.index, ti, "base", None, 0))
     return Glossary(concepts, _automaton(en_keys), _automaton(zh_keys), len(en_keys), len(zh_keys),
                     _anchor_automaton(near), {k[1:] for k in en_keys})
 
@@ -277,14 +291,39 @@ def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]) -> ahocor
     return auto
 
 
+_SIMPLE_LOWER = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
+QUIET_EXACT, QUIET_LOWER = 1, 2
+
+
+def _quiet(c: Concept, t: TermData, acronym: bool) -> int:
+    """Whether an English-only lint can skip a match of this term (no check would report or use it):
+    0 never; QUIET_EXACT when its surface is the term as written; QUIET_LOWER also for any casing of a
+    lower-case term (sentence-initial capitals). Such a term is approved, no acronym, and the only admitted
+    English full form of a concept without acronyms (so inconsistency and acronym checks never need it)."""
+    if acronym or t.status not in ("preferred", "admitted") or t.term_type in ("abbreviation", "shortForm"):
+        return 0
+    en = c.terms("en")
+    if any(is_acronym(x) for x in en):
+        return 0
+    full = {x.text for x in en if x.status in ("preferred", "admitted")
+            and x.term_type not in ("abbreviation", "shortForm")}
+    if full != {t.text}:
+        return 0
+    return QUIET_LOWER if _SIMPLE_LOWER.match(t.text) else QUIET_EXACT
+
+
 def _automaton(keys: dict[str, list]) -> ahocorasick.Automaton | None:
     if not keys:
         return None
     auto = ahocorasick.Automaton()
     for key, targets in keys.items():
-        ci, ti, form, acronym = targets[0]
-        fast = (ci, ti, form, False) if len(targets) == 1 and acronym is None else None
-        auto.add_word(key, (len(key), tuple(targets), fast))  # fast: the only, case-insensitive target
+        ci, ti, form, acronym, quiet = targets[0]
+        single = len(targets) == 1 and acronym is None
+        fast = (ci, ti, form, False) if single else None
+        if not single or (quiet == QUIET_LOWER and form not in ("base", "plural")):
+            quiet = QUIET_EXACT if single and quiet else 0
+        # fast: the only, case-insensitive target; quiet: see _quiet (the base-form text to compare with)
+        auto.add_word(key, (len(key), tuple(t[:4] for t in targets), fast, quiet))
     auto.make_automaton()
     return auto
 
@@ -326,8 +365,8 @@ def _shorter(auto, padded: str, start: int, end: int):
     return None, end
 
 
-def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int = 0, file=None
-              ) -> tuple[list[Match], list[tuple[int, int]]]:
+def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int = 0, file=None,
+              lean: bool = False) -> tuple[list[Match], list[tuple[int, int]]]:
     if auto is None or not view.norm:
         return [], []
     out: list[Match] = []
@@ -353,6 +392,13 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
         else:
             o_start, o_end = start, end
         surface = text[o_start:o_end]
+        spans.append((start, end))
+        if lean and value[3]:
+            if value[3] == QUIET_LOWER and surface.lower() == padded[start + 1:end + 1]:
+                continue  # any casing of a plain lower-case term: nothing to report
+            ci, ti = value[2][0], value[2][1]
+            if surface == concepts[ci].entry.terms[ti].text:
+                continue
         picked = value[2] or _pick_target(value[1], surface)
         if picked is None:
             continue
@@ -363,7 +409,6 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
         concept = concepts[ci]
         out.append(Match(o_start + offset, o_end + offset, surface, "en", concept, concept.entry.terms[ti], form,
                          acronym, file))
-        spans.append((start, end))
     return out, spans
 
 
@@ -371,7 +416,7 @@ def _match_zh(auto, view: View, text: str, concepts: list[Concept], offset: int 
     if auto is None or not view.norm:
         return []
     out: list[Match] = []
-    for last, (length, targets, _) in auto.iter_long(view.norm):
+    for last, (length, targets, _, _) in auto.iter_long(view.norm):
         o_start, o_end = view.span(last + 1 - length, last + 1)
         ci, ti, form, _ = targets[0]
         concept = concepts[ci]
