@@ -50,6 +50,7 @@ class Entry(Base):
     __table_args__ = (
         CheckConstraint(_in("status", ENTRY_STATUSES), name="status"),
         Index("ix_entries_status_score", "status", "score"),
+        Index("ix_entries_score", "score"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
