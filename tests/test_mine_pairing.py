@@ -1,5 +1,7 @@
 """mine(): pairs, scores, variants and evidence on an aligned dev set built from seeds/ (tests/data/mine)."""
 
+import fcntl
+import pickle
 from pathlib import Path
 
 import pytest
@@ -19,8 +21,18 @@ def _pairs():
 
 
 @pytest.fixture(scope="module")
-def cands():
-    return mine(_pairs(), min_score=0.4)
+def cands(tmp_path_factory, worker_id):
+    """One mine() of the seed pairs per test session, shared by xdist workers through a locked pickle."""
+    if worker_id == "master":
+        return mine(_pairs(), min_score=0.4)
+    shared = tmp_path_factory.getbasetemp().parent / "mine_seed_cands.pickle"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            return pickle.loads(shared.read_bytes())
+        got = mine(_pairs(), min_score=0.4)
+        shared.write_bytes(pickle.dumps(got))
+        return got
 
 
 def by_zh(cands, zh):

@@ -204,11 +204,14 @@ def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]
             if k2 - k1 >= 10:
                 break
             for a in (k1, k1 - 1, k1 - 2):
-                if a != k1 and not all(_name_word(tokens, k) for k in range(a, k1)):
-                    continue
+                if a != k1 and (not all(_name_word(tokens, k) for k in range(a, k1))
+                                or _name_word(tokens, a - 1) and not tokens[a].brk):
+                    continue  # filler words extend a name to its start, or not at all
                 for b in (k2, k2 + 1, k2 + 2):
-                    if b != k2 and not all(_name_word(tokens, k) for k in range(k2 + 1, b + 1)):
-                        continue  # 'Bangkok and Chiang': a name across 'and' is another name
+                    if b != k2 and (not all(_name_word(tokens, k) for k in range(k2 + 1, b + 1))
+                                    or _name_word(tokens, b + 1) and not tokens[b + 1].brk):
+                        continue  # 'Bangkok and Chiang': a name across 'and' is another name; 'Hong Kong
+                        # Special' stops inside one
                     if (a, b) in valid and (a, b) not in seen:
                         seen[(a, b)] = span_score(p, masks, a, b, tokens)
     if not seen:

@@ -206,7 +206,7 @@ def collect(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, Termhood], d
     # the longer one only adds a productive word (建设, 发展 ... attach to many different terms)
     before, after = _productivity(segment_tokens)
     for text, st in stats.items():
-        if len(text) < 3:
+        if len(text) < 3 or st.freq < 2:  # a one-off string makes nothing a fragment
             continue
         for a in range(len(text)):
             for b in range(a + 1, len(text) + 1):
