@@ -85,7 +85,8 @@ def _pair_cost(zh: str, en: str, glossary=None) -> float:
 
 def test_untranslated_sentence_in_the_middle_is_left_out():
     zh = ["3月29日,王雯率队赴广西调研。", "会议强调,要坚持党的全面领导,深入学习贯彻党的二十大精神。", "张玲出席活动并致辞。"]
-    en = ["On March 29, Wang Wen led a team to Guangxi for a survey.", "Zhang Ling attended the event and delivered a speech."]
+    en = ["On March 29, Wang Wen led a team to Guangxi for a survey.",
+          "Zhang Ling attended the event and delivered a speech."]
     assert [b.link() for b in align_sentences(zh, en)] == ["[0]:[0]", "[1]:[]", "[2]:[1]"]
 
 

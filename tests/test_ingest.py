@@ -157,8 +157,8 @@ def test_cli_align_links_and_tsv(tmp_path):
     zh = tmp_path / "zh.txt"
     en = tmp_path / "en.txt"
     zh.write_bytes("3月29日,王雯率队赴广西调研。\n本文来源于网络,仅供参考。\n张玲出席活动并致辞。\n".encode("gb18030"))
-    en.write_text("On March 29, Wang Wen led a team to Guangxi.\nZhang Ling attended the event.\nShe delivered a speech.\n",
-                  encoding="utf-8")
+    en.write_text("On March 29, Wang Wen led a team to Guangxi.\nZhang Ling attended the event.\n"
+                  "She delivered a speech.\n", encoding="utf-8")
     r = run("align", str(zh), str(en), "--presplit")
     assert r.exit_code == 0
     assert r.output.splitlines() == ["[0]:[0]", "[1]:[]", "[2]:[1,2]"]

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from glossary.align.anchors import Features, GlossaryAnchors, en_features, name_index, zh_features
-from glossary.align.beads import BEADS, Bead, banded_align, dp_align, fix_band
+from glossary.align.beads import Bead, banded_align, dp_align, fix_band
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Params:
     easy_length: float = 1.0  # ... and whose length costs stay below this
     orphan: float = 2.0  # cost per member of a multi-sentence bead with little evidence of its own
     orphan_min: float = 0.15  # ... i.e. less than this share of its content words matched
-    ratio_retry: float = 0.15  # realign when the paired beads' length ratio differs this much (log) from the first guess
+    ratio_retry: float = 0.15  # realign when the paired beads' length ratio differs this much (log) from the guess
     length_prune: float = 5.0  # beads whose length+prior cost exceeds this are not scored lexically
 
 
@@ -244,9 +244,6 @@ def _merge(feats: list[Features]) -> Features:
         numbers=frozenset().union(*(f.numbers for f in feats)),
         size=sum(f.size for f in feats),
     )
-
-
-BLOCK_BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
 
 
 def pair_blocks(zf: list[Features], ef: list[Features], zblock: list[int], eblock: list[int],

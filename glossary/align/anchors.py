@@ -252,12 +252,4 @@ def en_features(text: str, glossary: GlossaryAnchors | None = None) -> Features:
     )
 
 
-def pair_evidence(z: Features, e: Features) -> tuple[int, int]:
-    """(dictionary-matched zh words, matched anchors incl. pinyin names) between two sentences."""
-    st = e.stems
-    dict_hits = sum(1 for g in z.words if not g.isdisjoint(st)) if st else 0
-    anchor_hits = len(z.anchors & e.anchors) + len(z.names & e.names)
-    return dict_hits, anchor_hits
-
-
-__all__ = ["Features", "GlossaryAnchors", "zh_features", "en_features", "pair_evidence", "cedict"]
+__all__ = ["Features", "GlossaryAnchors", "zh_features", "en_features", "cedict"]
