@@ -12,7 +12,8 @@ as function words are no glossary terms), then, past the ~88k distinct glosses, 
 benchmarks/generate.py pairs in paragraphs (term-dense: every sentence is built around glossary terms), and the
 seeds' real English prose; each repeated to the target size. No network.
 
-Measured per glossary size: compile time (automata + variant expansion), matcher throughput (match_en only),
+Measured per glossary size: compile time (automata + variant expansion), matcher throughput (match_en: every
+match as an object; lean scan: the English-only lint's scan, objects only for matches a check can use),
 full lint throughput (every check on an English-only draft: status, spelling, rapidfuzz near matches, acronyms,
 inconsistency), peak RSS, and a plain `re` alternation baseline (one compiled pattern of all terms, longest first,
 case-insensitive, \\b boundaries) timed on a slice of the draft.
@@ -150,6 +151,9 @@ def measure(entries: list[EntryData], compiled, draft: str, baseline_chars: int)
     t0, c0 = time.perf_counter(), time.process_time()
     matches = g.match_en(draft)
     match_s, match_cpu = time.perf_counter() - t0, time.process_time() - c0
+    c0 = time.process_time()
+    lean = g.scan_en(draft, lean=True)  # what an English-only lint scans: objects only for checkable matches
+    lean_cpu = time.process_time() - c0
 
     f = SourceFile("draft.txt", draft)
     doc = LintDocument("draft.txt", [Region(f, 0, len(draft))], "en")
@@ -166,6 +170,7 @@ def measure(entries: list[EntryData], compiled, draft: str, baseline_chars: int)
         "terms": len(entries), "en_patterns": g.en_patterns, "zh_patterns": g.zh_patterns,
         "compile_s": round(compile_s, 3), "compile_cpu_s": round(compile_cpu, 3), "draft_mb": round(mb, 2),
         "match_mbps": round(mb / match_cpu, 2), "match_wall_mbps": round(mb / match_s, 2), "matches": len(matches),
+        "lean_scan_mbps": round(mb / lean_cpu, 2), "lean_objects": len(lean.matches),
         "lint_mbps": round(lint_mbps, 2), "lint_wall_mbps": round(mb / lint_s, 2), "findings": len(findings),
         "findings_by_check": by_check, "load_avg_1m": round(os.getloadavg()[0], 2),
         "re_compile_s": round(b_compile, 3), "re_mbps": round(b_mbps, 3), "re_slice_mb":
@@ -200,7 +205,8 @@ def main(argv=None) -> int:
             r = measure(entries, compiled, draft, max(2_000, slice_chars * 1_000 // n))
             r["draft"] = kind
             print(f"{r['terms']:>7} terms, {kind:9s} draft: compile {r['compile_s']:.2f} s, "
-                  f"match {r['match_mbps']:.1f} MB/s ({r['matches']} matches), lint {r['lint_mbps']:.1f} MB/s "
+                  f"match {r['match_mbps']:.1f} MB/s ({r['matches']} matches), lean scan {r['lean_scan_mbps']:.1f} MB/s "
+                  f"({r['lean_objects']} objects), lint {r['lint_mbps']:.1f} MB/s "
                   f"({r['findings']} findings), re baseline {r['re_mbps']:.4f} MB/s (compile {r['re_compile_s']:.2f} s),"
                   f" peak RSS {r['peak_rss_mb']} MB, load {r['load_avg_1m']}", flush=True)
             ratio = round(r["lint_mbps"] / r["re_mbps"], 1) if r["re_mbps"] else None

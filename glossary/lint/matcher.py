@@ -252,7 +252,8 @@ def compile_glossary(entries) -> Glossary:
                 key = match_form(t.text.strip())
                 if key:
                     zh_keys.setdefault(key, []).append((c.index, ti, "base", None, 0))
-    return Glossary(concepts, _automaton(en_keys), _automaton(zh_keys), len(en_keys), len(zh_keys),
+    texts = {(c.index, ti): t.text for c in concepts for ti, t in enumerate(c.entry.terms)}
+    return Glossary(concepts, _automaton(en_keys, texts), _automaton(zh_keys), len(en_keys), len(zh_keys),
                     _anchor_automaton(near), {k[1:] for k in en_keys})
 
 
@@ -312,7 +313,8 @@ def _quiet(c: Concept, t: TermData, acronym: bool) -> int:
     return QUIET_LOWER if _SIMPLE_LOWER.match(t.text) else QUIET_EXACT
 
 
-def _automaton(keys: dict[str, list]) -> ahocorasick.Automaton | None:
+def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None = None
+               ) -> ahocorasick.Automaton | None:
     if not keys:
         return None
     auto = ahocorasick.Automaton()
@@ -322,8 +324,10 @@ def _automaton(keys: dict[str, list]) -> ahocorasick.Automaton | None:
         fast = (ci, ti, form, False) if single else None
         if not single or (quiet == QUIET_LOWER and form not in ("base", "plural")):
             quiet = QUIET_EXACT if single and quiet else 0
-        # fast: the only, case-insensitive target; quiet: see _quiet (the base-form text to compare with)
-        auto.add_word(key, (len(key), tuple(t[:4] for t in targets), fast, quiet))
+        # fast: the only, case-insensitive target; then, for a quiet target (see _quiet), the term as written
+        # and whether any casing of the lower-case term is fine
+        auto.add_word(key, (len(key), tuple(t[:4] for t in targets), fast,
+                            terms[(ci, ti)] if quiet and terms else None, quiet == QUIET_LOWER))
     auto.make_automaton()
     return auto
 
@@ -384,21 +388,24 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
             if value is None:
                 continue
         end -= 1
+        spans.append((start, end))
         if at:
             k = bisect_right(at, start) - 1
             o_start = start + (shift[k] if k >= 0 else 0)
+        else:
+            o_start = start
+        if lean and value[3] is not None:
+            # a quiet match needs no object when its surface is the term as written (or, for a lower-case
+            # term, any casing of it); a span with collapsed separators never compares equal here
+            surface = text[o_start:o_start + end - start]
+            if surface == value[3] or (value[4] and surface.lower() == padded[start + 1:end + 1]):
+                continue
+        if at:
             k = bisect_right(at, end - 1) - 1
             o_end = end + (shift[k] if k >= 0 else 0)
         else:
-            o_start, o_end = start, end
+            o_end = end
         surface = text[o_start:o_end]
-        spans.append((start, end))
-        if lean and value[3]:
-            if value[3] == QUIET_LOWER and surface.lower() == padded[start + 1:end + 1]:
-                continue  # any casing of a plain lower-case term: nothing to report
-            ci, ti = value[2][0], value[2][1]
-            if surface == concepts[ci].entry.terms[ti].text:
-                continue
         picked = value[2] or _pick_target(value[1], surface)
         if picked is None:
             continue
@@ -416,7 +423,7 @@ def _match_zh(auto, view: View, text: str, concepts: list[Concept], offset: int 
     if auto is None or not view.norm:
         return []
     out: list[Match] = []
-    for last, (length, targets, _, _) in auto.iter_long(view.norm):
+    for last, (length, targets, *_) in auto.iter_long(view.norm):
         o_start, o_end = view.span(last + 1 - length, last + 1)
         ci, ti, form, _ = targets[0]
         concept = concepts[ci]
