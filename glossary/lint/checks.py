@@ -149,7 +149,9 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
         norm = sc.view.norm
         starts = [s for s, _ in sc.spans]
         seen: set[tuple[int, int]] = set()
-        for p, e, (_, items) in iter_words(g.anchor_auto, _mask(norm, sc.spans), shorter=False):
+        for p, e, (_, items) in iter_words(g.anchor_auto, norm, shorter=False):
+            if _overlaps(sc.spans, starts, p, e):
+                continue  # anchors inside exact matches never fire (one word: it cannot straddle a match)
             before, after = norm[max(0, p - 16):p], norm[e:e + 16]
             # cheap pre-filter: the term's neighbouring words (first 3 letters) sit next to the anchor
             for item, j, prev3, next3 in items:
@@ -170,16 +172,6 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
                                    f"'{surface}' looks like a variant of '{item.term.text}' (not in the glossary)",
                                    surface, f"use '{item.term.text}'"))
     return out
-
-
-def _mask(norm: str, spans: list[tuple[int, int]]) -> str:
-    """`norm` with every matched span blanked (same length): anchors inside exact matches never fire."""
-    if not spans:
-        return norm
-    ends = [0] + [e for _, e in spans]
-    pieces = [norm[a:s] + " " * (e - s) for a, (s, e) in zip(ends, spans)]
-    pieces.append(norm[spans[-1][1]:])
-    return "".join(pieces)
 
 
 def _extend(norm: str, p: int, e: int, before: int, after: int) -> tuple[int, int] | None:
