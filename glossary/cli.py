@@ -24,6 +24,7 @@ COMMAND_MODULES = ("ingest", "align", "mine", "review", "exchange", "lint", "adm
 
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error on stderr and exit with `code`."""
+    message = " | ".join(ln.strip() for ln in str(message).splitlines() if ln.strip())  # always one line
     err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     raise click.exceptions.Exit(code)
 

@@ -34,6 +34,10 @@ class ConflictError(GlossaryError):
 
 def input_error(path: str, message: str, line: int | None = None, col: int | None = None) -> InputError:
     """Build an InputError whose message follows the 'path:line:col: message' convention."""
+    # Parsers (lxml, openpyxl) put quoted source lines after the first line of their messages: keep the
+    # message itself so that every input error stays one line.
+    lines = [ln.strip() for ln in str(message).splitlines() if ln.strip()]
+    message = lines[0] if lines else "invalid input"
     where = str(path)
     if line is not None:
         where += f":{line}"

@@ -182,14 +182,7 @@ QUICK = int(os.environ.get("GLOSSARY_FUZZ_EXAMPLES", 12))  # per reader in the d
 DEEP = 300  # per reader in the slow suite
 # Open reader defects the deep fuzzer runs into (each also has a deterministic xfail test below); remove an
 # entry when its owner fixes it.
-KNOWN = {
-    "tmx": "glossary/read/bitext.py parse_xml(): multi-line InputError (lxml quotes source lines)",
-    "xliff": "glossary/read/bitext.py parse_xml(): multi-line InputError (lxml quotes source lines)",
-    "xlsx": "glossary/exchange/xlsx.py read(): multi-line InputError (openpyxl's message)",
-    "jsonl": "glossary/exchange/jsonl.py: RecursionError on deeply nested JSON",
-    "tbx": "glossary/exchange/safexml.py xml_error(): multi-line InputError (lxml quotes source lines)",
-    "tbx2008": "glossary/exchange/safexml.py xml_error(): multi-line InputError (lxml quotes source lines)",
-}
+KNOWN: dict[str, str] = {}  # readers with an open hostile-input defect: key -> reason (xfail, not strict)
 
 
 def cases(key: str, *args) -> list:

@@ -93,5 +93,7 @@ def read(path: str | Path) -> list[EntryData]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise input_error(str(path), f"invalid JSON: {exc.msg}", i, exc.colno) from None
+        except RecursionError:
+            raise input_error(str(path), "JSON nested too deeply", i, 1) from None
         entries.append(parse_line(obj, where))
     return entries
