@@ -41,6 +41,7 @@ def _sandbox(tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------- every bench script, smoke size
 
 
+@pytest.mark.slow  # each script starts the real stage (dictionary, jieba, TUI): minutes in all; CI runs it
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_bench_script_smoke(script, tmp_path):
     root = _sandbox(tmp_path)
@@ -55,6 +56,7 @@ def test_bench_script_smoke(script, tmp_path):
         assert doc["runs"], f"{f.name} has no result rows"
 
 
+@pytest.mark.slow
 def test_pipeline_smoke_measures_every_available_stage(tmp_path):
     root = _sandbox(tmp_path)
     proc = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_pipeline.py"), "--smoke"],
