@@ -13,7 +13,6 @@ block pairing + bead DP), after the dictionary is loaded.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -23,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import benchlib  # noqa: E402
 import generate  # noqa: E402
 
 from glossary.align.aligner import Unit, align_units  # noqa: E402
@@ -31,6 +31,9 @@ from glossary.align.galechurch import gale_church  # noqa: E402
 from glossary.evaluation.align import score  # noqa: E402
 from glossary.text.clean import match_form  # noqa: E402
 from glossary.text.sentences import sentences  # noqa: E402
+
+ALIGN_GOAL = benchlib.goal(">=", 3000)  # pairs/s
+BASELINE = "length-only Gale–Church"
 
 FILLER_ZH = ["本文来源于网络,仅供参考。", "责任编辑:李明", "如有侵权请联系删除。", "扫描二维码关注我们。"]
 FILLER_EN = ["Click here to subscribe.", "All rights reserved.", "Photo: Xinhua", "Editor: Li Ming"]
@@ -87,6 +90,35 @@ def _r(s: dict) -> dict:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in s.items()}
 
 
+def schema_rows(r: dict) -> list[dict]:
+    """One measured size as shared-schema rows: throughput and strict/lax F1, each beside Gale–Church."""
+    n, ours, gc = r["pairs"], r["ours"], r["gale_church"]
+    common = {"zh_sentences": r["zh_sentences"], "en_sentences": r["en_sentences"]}
+    rows = [benchlib.run(n, "align throughput", ours["pairs_per_s"], "pairs/s", ALIGN_GOAL,
+                         benchlib.baseline(BASELINE, gc["pairs_per_s"],
+                                           round(ours["pairs_per_s"] / gc["pairs_per_s"], 3)),
+                         cpu_s=ours["seconds"], baseline_cpu_s=gc["seconds"], **common)]
+    for kind in ("strict", "lax"):
+        key = f"{kind}_f1"
+        ratio = round(ours[key] / gc[key], 3) if gc[key] else None
+        rows.append(benchlib.run(n, f"align {kind} F1", ours[key], "F1", None,
+                                 benchlib.baseline(BASELINE, gc[key], ratio),
+                                 precision=ours[f"{kind}_p"], recall=ours[f"{kind}_r"],
+                                 baseline_precision=gc[f"{kind}_p"], baseline_recall=gc[f"{kind}_r"],
+                                 test_beads=ours["test_beads"], gold_beads=ours["gold_beads"], **common))
+    return rows
+
+
+def growth_row(rows: list[dict]) -> dict | None:
+    """CPU-time growth from the smallest to the largest size, relative to linear (1.0 = linear)."""
+    if len(rows) < 2:
+        return None
+    a, b = rows[0], rows[-1]
+    growth = (b["ours"]["seconds"] / a["ours"]["seconds"]) / (b["pairs"] / a["pairs"])
+    return benchlib.run(b["pairs"], f"align time growth {a['pairs']}→{b['pairs']}", round(growth, 3), "x", None,
+                        note="time ratio divided by size ratio; 1.0 = linear")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=20000, help="largest size; also runs 1/4 and 1/2 of it")
@@ -105,13 +137,15 @@ def main(argv=None) -> int:
             m = r[name]
             print(f"{r['pairs']:7d} {name:12} {m['seconds']:8.2f} {m['pairs_per_s']:8d} {m['strict_f1']:9.3f} "
                   f"{m['lax_f1']:7.3f}")
-    if len(rows) > 1:
-        a, b = rows[0], rows[-1]
-        growth = (b["ours"]["seconds"] / a["ours"]["seconds"]) / (b["pairs"] / a["pairs"])
-        print(f"time growth relative to linear from {a['pairs']} to {b['pairs']} pairs: {growth:.2f} (1.0 = linear)")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"dictionary_load_s": round(load, 2), "runs": rows}, indent=2))
-    print(f"wrote {args.out}")
+    runs = [row for r in rows for row in schema_rows(r)]
+    growth = growth_row(rows)
+    if growth:
+        runs.append(growth)
+        print(f"time growth relative to linear from {rows[0]['pairs']} to {rows[-1]['pairs']} pairs: "
+              f"{growth['value']:.2f} (1.0 = linear)")
+    out = benchlib.write_results("align", runs, args.out, dictionary_load_s=round(load, 2),
+                                 timing="CPU time of this process (time.process_time)", smoke=args.smoke)
+    print(f"wrote {out}")
     return 0
 
 

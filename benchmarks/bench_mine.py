@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -13,10 +12,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import benchlib  # noqa: E402
+
 from glossary.data import SegmentPair  # noqa: E402
 from glossary.mine.miner import mine  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "mine" / "seed_pairs.tsv"
+GOAL_SIZE = 100_000  # the time goal is stated for 100k pairs
+TIME_GOAL = benchlib.goal("<=", 60)  # seconds
+RSS_GOAL = benchlib.goal("<=", 2048)  # MB
 
 
 def generated_pairs(n: int) -> list[SegmentPair] | None:
@@ -51,16 +55,24 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     n = 2000 if args.smoke else args.pairs
     pairs = (None if args.seed_windows else generated_pairs(n)) or synthetic_pairs(n)
+    cpu0 = benchlib.cpu_seconds()
     t = time.perf_counter()
     cands = mine(pairs)
     secs = time.perf_counter() - t
-    rss_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    result = {"stage": "mine", "pairs": n, "seconds": round(secs, 2), "pairs_per_second": round(n / secs),
-              "candidates": len(cands), "corpus": "seed windows" if args.seed_windows else "generate.pairs", "peak_rss_mb": round(rss_mb), "smoke": args.smoke}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result))
+    cpu = benchlib.cpu_seconds() - cpu0
+    rss_mb = benchlib.peak_rss_mb()
+    common = {"corpus": "seed windows" if args.seed_windows else "generate.pairs", "smoke": args.smoke}
+    runs = [
+        benchlib.run(n, "mine time", round(secs, 2), "s", TIME_GOAL if n == GOAL_SIZE else None,
+                     wall_s=round(secs, 2), cpu_s=round(cpu, 2), candidates=len(cands), **common),
+        benchlib.run(n, "mine throughput", round(n / secs), "pairs/s", None, **common),
+        benchlib.run(n, "mine peak RSS", rss_mb, "MB", RSS_GOAL,
+                     note="whole process, corpus generation included", **common),
+        benchlib.run(n, "mine candidates", len(cands), "candidates", None, **common),
+    ]
+    out = benchlib.write_results("mine", runs, args.out)
+    print(json.dumps({r["metric"]: r["value"] for r in runs}, ensure_ascii=False))
+    print(f"wrote {out}")
     return 0
 
 
