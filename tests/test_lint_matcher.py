@@ -106,3 +106,17 @@ def test_offsets_slice_the_surface(left, right, term):
     hits = [m for m in G.match_en(text) if m.start == len(left) + 1]
     assert len(hits) == 1
     assert text[hits[0].start:hits[0].end] == term
+
+
+def test_lean_scan_skips_only_matches_no_english_check_can_use():
+    """The English-only scan builds no object for a plain term written as in the glossary (any casing of a
+    lower-case term), but keeps spelling variants, acronym concepts and every span (near-match masking)."""
+    text = ("Policy and policies. The Trade Corridor, the trade corridor and the Trade-Corridor; "
+            "e-mail, email and E-mail. ILSTC before the New International Land-Sea Trade Corridor.\n")
+    full, lean = G.scan_en(text), G.scan_en(text, lean=True)
+    assert lean.spans == full.spans
+    kept = [(text[m.start:m.end], m.term.text) for m in lean.matches]
+    assert kept == [("trade corridor", "Trade Corridor"), ("Trade-Corridor", "Trade Corridor"),
+                    ("email", "e-mail"), ("E-mail", "e-mail"), ("ILSTC", "ILSTC"),
+                    ("New International Land-Sea Trade Corridor", "New International Land-Sea Trade Corridor")]
+    assert len(full.matches) == len(lean.matches) + 4  # Policy, policies, Trade Corridor, e-mail
