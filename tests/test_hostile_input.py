@@ -356,31 +356,22 @@ def test_xlsx_archive_attacks(tmp_path):
     assert not evil.exists() and not list(tmp_path.parent.glob("evil.txt"))
 
 
-@pytest.mark.xfail(reason="glossary/exchange/xlsx.py read(): the InputError embeds openpyxl's multi-line "
-                          "ValueError text (3 lines on stderr); the XXE itself is refused", strict=False)
 def test_xlsx_invalid_sheet_xml_gives_a_one_line_error():
     _, exchange = samples()
     data = _xlsx_with({"xl/worksheets/sheet1.xml": XXE + b"<worksheet>&xxe;</worksheet>"}, exchange["xlsx"])
     assert outcome("import:xlsx", write_tmp(data, ".xlsx")) == "error"
 
 
-@pytest.mark.xfail(reason="glossary/exchange/jsonl.py: json.loads raises RecursionError on deeply nested "
-                          "arrays; it escapes as a traceback (CLI exit 1) instead of an InputError", strict=False)
 def test_jsonl_deep_nesting_gives_a_one_line_error():
     assert outcome("import:jsonl", write_tmp(b"[" * 100_000 + b"]" * 100_000 + b"\n", ".jsonl")) == "error"
 
 
-@pytest.mark.xfail(reason="glossary/read/bitext.py parse_xml(): lxml's message quotes the source lines, so "
-                          "the InputError spans several lines", strict=False)
 @pytest.mark.parametrize("sample,suffix", [("sample.tmx", ".tmx"), ("sample12.xlf", ".xlf")])
 def test_malformed_bitext_xml_gives_a_one_line_error(sample, suffix):
     data = b"<!--" + (READ_DATA / sample).read_bytes()  # found by the fuzzer: an unterminated comment
     assert outcome(f"ingest:{'tmx' if suffix == '.tmx' else 'xliff'}", write_tmp(data, suffix)) == "error"
 
 
-@pytest.mark.xfail(reason="glossary/exchange/safexml.py xml_error(): lxml's message quotes the source lines "
-                          "(the regex that trims it has no DOTALL), so the InputError spans several lines",
-                   strict=False)
 @pytest.mark.parametrize("fmt", ["tbx", "tbx2008"])
 def test_malformed_tbx_gives_a_one_line_error(fmt):
     _, exchange = samples()
