@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q -n 2 -m "not slow"
 
 test-slow: $(STAMP)
-	$(BIN)/pytest -q -m slow
+	$(BIN)/pytest -q -n 2 -m slow
 
 test-all: $(STAMP)
 	$(BIN)/pytest -q -n 2
