@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from glossary.data import EntryData
-from glossary.errors import input_error
+from glossary.errors import GlossaryError, input_error
 from glossary.exchange.common import LANG_LABELS, Progress, preferred, xml_clean
 from glossary.exchange.delimited import ENTRY_COLS, TERM_COLS, _ENTRY_ATTRS, _TERM_ATTRS, entries_from_long, table_entries
 
@@ -200,6 +200,10 @@ def read(path: str | Path) -> list[EntryData]:
             return entries_from_long(f"{path} [{TERM_SHEET}]", rows[0][1], rows[1:], sources, escaped=False)
         ws = wb[names[0]]
         return table_entries(f"{path} [{ws.title}]", _rows(ws), "xlsx")
+    except GlossaryError:
+        raise
+    except Exception as exc:  # read-only mode parses sheets lazily: broken parts fail here, in many types
+        raise input_error(str(path), f"cannot read the workbook: {exc.__class__.__name__}: {exc}") from None
     finally:
         wb.close()
 
