@@ -15,7 +15,7 @@ from glossary.data import EntryData, TermData
 from glossary.errors import InputError
 from glossary.store.history import ENTRY_FIELDS, TERM_FIELDS, Action
 from glossary.store.models import Document, Entry, History, Occurrence, Segment, Term, utcnow
-from glossary.store.service import GlossaryService, make_term
+from glossary.store.service import GlossaryService, label, make_terms
 
 ON_DUPLICATE = ("merge", "skip", "new")
 _ENTRY_COLS = ("status", "subject", "definition", "note", "score", "created_at", "updated_at", "created_by",
@@ -51,24 +51,11 @@ def _parse_time(value: str | None) -> datetime | None:
     return dt
 
 
-def _label(data: EntryData) -> str:
-    zh = next((t.text for t in data.terms if t.lang == "zh"), "")
-    en = next((t.text for t in data.terms if t.lang == "en"), "")
-    return " / ".join(x for x in (zh, en) if x)
-
-
 def _terms(data: EntryData, index: int, where: str) -> list[Term]:
-    out, seen = [], set()
-    for i, t in enumerate(data.terms):
-        try:
-            term = make_term(t, i)
-        except InputError as exc:
-            raise InputError(f"{where}entry {index} ({_label(data)}): {exc}") from None
-        if (term.lang, term.norm_key) in seen:
-            continue
-        seen.add((term.lang, term.norm_key))
-        out.append(term)
-    return out
+    try:
+        return make_terms(data.terms)
+    except InputError as exc:
+        raise InputError(f"{where}entry {index} ({label(data.terms)}): {exc}") from None
 
 
 def _keys(terms: list[Term]) -> list[tuple[str, str]]:

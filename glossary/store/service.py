@@ -46,6 +46,17 @@ def make_term(data: TermData, position: int = 0) -> Term:
     return term
 
 
+def make_terms(terms: list[TermData]) -> list[Term]:
+    """Term rows for an entry, in order, keeping the first of terms that share a language and normalised key."""
+    out, seen = [], set()
+    for i, data in enumerate(terms):
+        term = make_term(data, i)
+        if (term.lang, term.norm_key) not in seen:
+            seen.add((term.lang, term.norm_key))
+            out.append(term)
+    return out
+
+
 def _fill_pinyin(term: Term, given: str | None = None) -> None:
     if term.lang == "zh":
         term.pinyin = given or pinyin_marks(term.text)
@@ -169,24 +180,18 @@ class GlossaryService:
         _check_status(data.status)
         if not data.terms:
             raise InputError("an entry needs at least one term")
-        label = _label(data.terms)
+        name = label(data.terms)
         try:
-            with self.action(action, f"created {label}") as act:
+            with self.action(action, f"created {name}") as act:
                 entry = act.create(
                     Entry(status=data.status, subject=data.subject, definition=data.definition,
                           note=data.note, score=data.score)
                 )
-                seen: set[tuple[str, str]] = set()
-                for i, t in enumerate(data.terms):
-                    term = make_term(t, i)
-                    if (term.lang, term.norm_key) in seen:
-                        continue
-                    seen.add((term.lang, term.norm_key))
-                    entry.terms.append(term)
+                entry.terms.extend(make_terms(data.terms))
                 act.session.flush()
                 entry_id = entry.id
         except IntegrityError as exc:
-            raise InputError(f"cannot create entry {label}: {exc.orig}") from None
+            raise InputError(f"cannot create entry {name}: {exc.orig}") from None
         return self.get_entry(entry_id)
 
     def update_entry(self, entry_id: int, version: int | None, **fields) -> EntryData:
@@ -204,7 +209,7 @@ class GlossaryService:
         _check_status(status)
         with self.action(status[:-1] if status.endswith("ed") else status) as act:
             entry = act.load(entry_id, version)
-            act.summary = f"{entry.status} → {status}: {_label(entry.terms)}"
+            act.summary = f"{entry.status} → {status}: {label(entry.terms)}"
             entry.status = status
             act.touch(entry)
         return self.get_entry(entry_id)
@@ -308,7 +313,7 @@ class GlossaryService:
                     act.load(i, versions.get(i))
                 target = act.load(target_id, versions.get(target_id))
                 sources = [act.load(i, versions.get(i)) for i in source_ids]
-                act.summary = f"merged {', '.join(_label(e.terms) for e in sources)} into {_label(target.terms)}"
+                act.summary = f"merged {', '.join(label(e.terms) for e in sources)} into {label(target.terms)}"
                 for src in sources:
                     _merge_into(s, target, src)
                     act.delete(src)
@@ -396,7 +401,8 @@ def _is_lock_conflict(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
 
 
-def _label(terms) -> str:
+def label(terms) -> str:
+    """'zh / en' of the first term in each language (Term rows or TermData): how an entry is named to users."""
     zh = next((t.text for t in terms if t.lang == "zh"), None)
     en = next((t.text for t in terms if t.lang == "en"), None)
     return " / ".join(x for x in (zh, en) if x) or "?"
