@@ -6,11 +6,12 @@ import gzip
 import os
 import pickle
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-_CACHE_VERSION = 6
+_CACHE_VERSION = 8
 
 EN_STOPWORDS = frozenset(
     """a an the of and or for to in on at by with from as into onto than then that this these those
@@ -24,7 +25,7 @@ EN_STOPWORDS = frozenset(
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _PAREN = re.compile(r"\([^)]*\)")
 _HANREF = re.compile(r"[\u3400-\u9fff|]+\[([A-Za-z0-9 :]+)\]")
-_WORD = re.compile(r"[A-Za-z0-9]+")
+_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 _SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ities", "ity", "ings", "ing", "ies", "ied",
              "ers", "er", "ern", "ors", "or", "ed", "es", "s", "al", "ly", "ive")
 
@@ -33,6 +34,8 @@ _SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ities", "ity", "ing
 def stem(word: str) -> str:
     """Crude English stem for dictionary matching: lower-case, strip one suffix, keep 6 letters."""
     w = word.lower()
+    if not w.isascii():  # António ~ Antonio, Élysée ~ Elysee
+        w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     if w.endswith("'s") or w.endswith("’s"):
         w = w[:-2]
     for suf in _SUFFIXES:
@@ -58,7 +61,7 @@ def _name_head(sense: str) -> str:
     return sense
 
 
-def gloss_stems(gloss: str, max_senses: int | None = None) -> set[str]:
+def gloss_stems(gloss: str, max_senses: int | None = None, refs: bool = True) -> set[str]:
     """Content-word stems of one CEDICT definition line (senses separated by '/'); max_senses keeps only the
     first senses (single characters list many rare ones that would match almost any English word)."""
     out: set[str] = set()
@@ -67,7 +70,7 @@ def gloss_stems(gloss: str, max_senses: int | None = None) -> set[str]:
         sense = _name_head(sense)
         if sense.startswith("CL:") or sense.startswith("variant of") or sense.startswith("old variant"):
             continue
-        for ref in _HANREF.findall(sense):  # "short name for 重庆[Chong2 qing4]" → chongqing
+        for ref in _HANREF.findall(sense) if refs else ():  # "short name for 重庆[Chong2 qing4]" → chongqing
             out.add(_pinyin_token(ref))
         sense = _HANREF.sub(" ", sense)
         sense = _PAREN.sub(" ", sense)
@@ -96,6 +99,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     acc: dict[str, set[str]] = {}
     shortest: dict[str, int] = {}
     lines: list[tuple[str, str, str]] = []
+    surnames: dict[str, set[str]] = {}
     with gzip.open(source or _source_path(), "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -108,12 +112,37 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
             stems = gloss_stems(m.group(4), SINGLE_CHAR_SENSES if len(simp) == 1 else None)
             if stems:
                 acc.setdefault(simp, set()).update(stems)
-                n = min((len(gloss_stems(sense)) or 9) for sense in m.group(4).split("/"))
+                n = min((len(gloss_stems(sense, refs=False)) or 9) for sense in m.group(4).split("/"))
                 shortest[simp] = min(n, shortest.get(simp, 9))
+                if m.group(3)[:1].isupper():
+                    sur = _person_surname(m.group(4), m.group(3))
+                    if sur:
+                        surnames.setdefault(simp, set()).add(sur)
     out: dict = {k: frozenset(v) for k, v in acc.items()}
     out.update({"\x00" + k: v for k, v in shortest.items() if len(k) >= 2})
     out.update(_prefix_entries(lines))
+    out.update({"\x02" + k: frozenset(v) for k, v in surnames.items()})
     return out
+
+
+_PERSON = re.compile(r"^([A-Z][^\s,(/]*(?: [A-Za-z][^\s,(/]*){1,4}) \((?:c\. )?\d{3,4}")
+
+
+def _person_surname(gloss: str, reading: str = "") -> str:
+    """Stem of the family name of a person gloss: 'Vladimir Putin (1952-), president of Russia' → 'putin'
+    (the press names a foreign person by the family name alone)."""
+    m = _PERSON.match(gloss)
+    if not m:
+        return ""
+    words = m.group(1).split()
+    if re.sub(r"[^a-z]", "", m.group(1).lower()) == re.sub(r"[^a-z]", "", reading.lower().replace("u:", "v")):
+        return ""  # a Chinese name in pinyin (Xi Jinping): family name first, matched by pinyin anyway
+    return stem(words[-1]) if words[-1][:1].isupper() else ""
+
+
+def surname_stems(word: str) -> frozenset[str]:
+    """Family-name stems of the persons a dictionary word names (普京 → putin), empty for other words."""
+    return cedict().get("\x02" + word, frozenset())
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from glossary.mine.dictionary import EN_STOPWORDS, stem
 from glossary.text.normalize import fold_punct
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*(?:-[A-Za-z0-9]+(?:['’][A-Za-z]+)*)*")
+_W = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # Latin letters with accents: Élysée, António
+_TOKEN = re.compile(rf"[{_W}]+(?:['’][{_W}]+)*(?:-[{_W}]+(?:['’][{_W}]+)*)*")
 # Function words allowed inside a multi-word span ("Belt and Road", "Office of ... Government").
 INNER_STOPWORDS = frozenset({"of", "and", "for", "the", "with", "on", "in", "to", "&"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,9}s?$")

@@ -34,6 +34,8 @@ class ZhProfile:
     pinyin1: dict[str, int]  # one-syllable pinyin (only matched by capitalised words)
     latin: dict[str, int]
     abbr: dict[str, int] = field(default_factory=dict)  # stems of words a character may abbreviate (names only)
+    translit: tuple[tuple[int, str], ...] = ()  # (mask, run) of runs that read as transliterated foreign names
+    translit_memo: dict[str, int] = field(default_factory=dict)  # capitalised word → matched mask
 
 
 ABBR_MAX_CHARS = 5
@@ -59,9 +61,12 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
     whole = [x for x in pcs if (x[0], x[1]) == (0, len(zh))]
     if whole and 2 <= len(zh) <= WHOLE_WORD_MAX:
         pcs = whole  # a short dictionary word means what the dictionary says, not what its characters say
+    sur = dictionary.surname_stems(zh) if whole else frozenset()
+    if sur:  # a person is named by the family name alone: one word covers the whole name
+        pcs = pcs + [(0, len(zh), sur)]
     for pid, (i, j, ss) in enumerate(pcs):
         masks.append(_mask(i, j))
-        need.append(1 if j - i < 2 else max(1, min(2, dictionary.sense_words(zh[i:j]))))
+        need.append(1 if j - i < 2 or (sur and ss is sur) else max(1, min(2, dictionary.sense_words(zh[i:j]))))
         for s in ss:
             stems[s].append(pid)
     py: dict[str, int] = defaultdict(int)
@@ -83,7 +88,39 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
                 for st in dictionary.abbreviation_stems(c):
                     abbr[st] |= 1 << i
     return ZhProfile(zh, full, {k: tuple(v) for k, v in stems.items()}, masks, need, dict(py), dict(py1), latin,
-                     dict(abbr))
+                     dict(abbr), _translit_runs(zh))
+
+
+TRANSLIT_MIN = 0.75  # sound similarity from which a capitalised word counts as the transliterated name
+
+
+def _translit_runs(zh: str) -> tuple[tuple[int, str], ...]:
+    """The whole term and its maximal runs of transliteration characters (国务卿|布林肯), ≥ 2 characters."""
+    runs: dict[tuple[int, int], None] = {}
+    if 2 <= len(zh) <= 8 and _HAN.match(zh[0]):
+        runs[(0, len(zh))] = None
+    i = 0
+    while i < len(zh):
+        j = i
+        while j < len(zh) and zh[j] in transliteration.TRANSLIT_CHARS:
+            j += 1
+        if j - i >= 2:
+            runs[(i, j)] = None
+        i = max(j, i + 1)
+    return tuple((_mask(i, j), zh[i:j]) for i, j in runs)
+
+
+def _translit_match(p: ZhProfile, part: str) -> int:
+    """Mask of the zh run a capitalised word transliterates (布林肯 ← Blinken), 0 if none."""
+    m = p.translit_memo.get(part)
+    if m is None:
+        m = 0
+        if len(part) >= 3 and part.isalpha():
+            for mask, run in p.translit:
+                if transliteration.translit_similarity(run, part) >= TRANSLIT_MIN:
+                    m |= mask
+        p.translit_memo[part] = m
+    return m
 
 
 def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
@@ -100,6 +137,8 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
             m = p.pinyin.get(part, 0) | p.latin.get(part, 0)
             if t.cap:
                 m |= p.pinyin1.get(part, 0) | _abbr_match(p.abbr, st)
+                if not m and not ids and p.translit and not t.acronym:
+                    m = _translit_match(p, part)
             if m or ids:
                 expl += 1
                 tm |= m

@@ -68,3 +68,120 @@ def sound_similarity(zh: str, en: str) -> float:
     if not a or not b:
         return 0.0
     return fuzz.ratio(a, b) / 100.0
+
+
+# Foreign names transliterated INTO Chinese (布林肯 ↔ Blinken): both sides reduced to a consonant skeleton
+# of sound classes and compared with a weighted edit distance (near sounds substitute cheaply).
+# Characters of the standard transliteration tables (Xinhua): a run mostly made of them reads as a sound
+# transcription, not as words.
+TRANSLIT_CHARS = frozenset(
+    "阿埃艾爱安昂奥澳巴拜班邦保鲍贝本比彼毕宾波伯博布采查察达戴丹道德登迪蒂丁东杜顿多厄恩尔法范菲费芬丰冯"
+    "佛弗福夫盖甘戈哥格贡古瓜圭哈海汉豪赫黑亨洪胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库奎拉莱兰朗劳勒雷蕾"
+    "里利莉列林琳隆卢鲁路伦罗洛马玛迈麦曼芒梅门蒙米密缅明莫墨姆穆纳娜乃奈南内尼涅努诺欧帕潘佩彭皮珀普齐"
+    "奇恰乔切琼丘萨塞桑瑟森沙尚舍申施什史舒斯松苏索塔泰坦汤唐特滕提图托瓦旺威韦维温沃乌武西希锡席夏谢"
+    "辛休雅亚扬耶伊英尤约泽扎詹兹朱卓佐茨楚喀纽斐黎朔丽仑翁蓬卜廷汀莎妮娃琪娅丝尧伍邓龙文谭山宋瑞仁赞钦"
+    "迦柏桑萨姆默赖罕汗穆扎")
+
+_PY_INITIALS = (("zh", "J"), ("ch", "J"), ("sh", "S"), ("b", "P"), ("p", "P"), ("m", "M"), ("f", "F"),
+                ("d", "T"), ("t", "T"), ("n", "N"), ("l", "L"), ("g", "K"), ("k", "K"), ("h", "H"),
+                ("j", "J"), ("q", "J"), ("x", "S"), ("r", "L"), ("z", "S"), ("c", "S"), ("s", "S"),
+                ("w", "W"), ("y", ""))
+_EN_MULTI = (("sch", "S"), ("tch", "J"), ("ph", "F"), ("th", "T"), ("sh", "S"), ("ch", "J"), ("ck", "K"),
+             ("gh", "K"), ("qu", "K"), ("kh", "K"), ("zh", "J"), ("ts", "S"), ("tz", "S"), ("dz", "S"))
+_EN_ONE = {"b": "P", "p": "P", "m": "M", "f": "F", "v": "F", "d": "T", "t": "T", "n": "N", "l": "L",
+           "r": "L", "g": "K", "k": "K", "c": "K", "q": "K", "s": "S", "z": "S", "x": "S", "h": "H",
+           "j": "J", "w": "W"}
+# substitution costs between sound classes that transliteration conventions confuse
+_NEAR = {frozenset("JS"): 0.3, frozenset("JK"): 0.4, frozenset("FW"): 0.3, frozenset("FP"): 0.5,
+         frozenset("HK"): 0.4, frozenset("HJ"): 0.5, frozenset("HS"): 0.6, frozenset("JT"): 0.6,
+         frozenset("ST"): 0.7, frozenset("LN"): 0.7, frozenset("MN"): 0.6}
+_CHEAP_INDEL = {"H": 0.4, "N": 0.5, "L": 0.6, "W": 0.6}  # dropped h, nasal finals, silent r, glides
+
+
+def _collapse(s: str) -> str:
+    out = []
+    for c in s:
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def pinyin_skeleton(syls: tuple[str, ...]) -> str:
+    """Sound classes of toneless pinyin syllables: bu-lin-ken → PLNKN (nasal finals kept, 尔 er → L)."""
+    out = []
+    for s in syls:
+        if s == "er":
+            out.append("L")
+            continue
+        for ini, cls in _PY_INITIALS:
+            if s.startswith(ini):
+                out.append(cls)
+                s = s[len(ini):]
+                break
+        if s.endswith("ng"):
+            out.append("N")
+        elif s.endswith("n"):
+            out.append("N")
+    return _collapse("".join(out))
+
+
+def en_skeleton(word: str) -> str:
+    """Sound classes of an English/Latin spelling: Blinken → PLNKN (vowels, y and silent finals dropped)."""
+    w = "".join(c for c in _fold_accents(word.lower()) if c.isalpha())
+    out, i = [], 0
+    while i < len(w):
+        for multi, cls in _EN_MULTI:
+            if w.startswith(multi, i):
+                out.append(cls)
+                i += len(multi)
+                break
+        else:
+            c = w[i]
+            if c == "c" and w[i + 1 : i + 2] in ("e", "i", "y"):
+                out.append("S")
+            elif c == "x":
+                out.append("KS")
+            elif c == "h" and (i == len(w) - 1 or (i > 0 and w[i - 1] in "aeiou" and w[i + 1 : i + 2] not in tuple("aeiou"))):
+                pass  # final or post-vocalic h is silent (Rafah)
+            else:
+                out.append(_EN_ONE.get(c, ""))
+            i += 1
+    return _collapse("".join(out))
+
+
+def _fold_accents(s: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _skeleton_distance(a: str, b: str) -> float:
+    """Weighted edit distance between two sound-class strings."""
+    prev = [0.0]
+    for c in b:
+        prev.append(prev[-1] + _CHEAP_INDEL.get(c, 1.0))
+    for x in a:
+        cur = [prev[0] + _CHEAP_INDEL.get(x, 1.0)]
+        for j, y in enumerate(b):
+            sub = 0.0 if x == y else _NEAR.get(frozenset((x, y)), 1.0)
+            cur.append(min(prev[j] + sub, prev[j + 1] + _CHEAP_INDEL.get(x, 1.0),
+                           cur[j] + _CHEAP_INDEL.get(y, 1.0)))
+        prev = cur
+    return prev[-1]
+
+
+@lru_cache(maxsize=200_000)
+def translit_similarity(zh: str, en: str) -> float:
+    """0..1: how well the English spelling `en` sounds like the Chinese transliteration `zh` (布林肯 ~
+    Blinken 1.0, 泽连斯基 ~ Zelensky ≈ 0.9): consonant-skeleton edit distance blended with letter overlap
+    of the pinyin. 0 when the Chinese does not read as a transliteration (too few transliteration characters)."""
+    han = [c for c in zh if "\u3400" <= c <= "\u9fff"]
+    if len(han) < 2 or sum(c in TRANSLIT_CHARS for c in han) < 0.6 * len(han):
+        return 0.0
+    syls = syllables(zh)
+    a, b = pinyin_skeleton(syls), en_skeleton(en)
+    letters = fuzz.ratio("".join(syls), "".join(c for c in _fold_accents(en.lower()) if c.isalpha())) / 100.0
+    if len(a) < 2 or len(b) < 2:  # one sound class (卢拉 Lula, 塞西 Sisi): the letters must agree closely
+        return round(letters, 3) if a == b and letters >= 0.75 else 0.0
+    skel = max(0.0, 1.0 - _skeleton_distance(a, b) / max(len(a), len(b)))
+    return round(0.75 * skel + 0.25 * letters, 3)
