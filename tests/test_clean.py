@@ -59,3 +59,20 @@ def test_match_form_keeps_length_and_folds():
     assert display_form("ＡＢ１２，中文") == "AB12，中文"  # full-width letters/digits only; Chinese comma kept
     ct = clean_text("國(guó)家發(fā)展")
     assert ct.text == "國家發展" and ct.norm == "国家发展" and not ct.mojibake
+
+
+def test_rare_but_clean_characters_are_not_mojibake():
+    # 筼筜 (Xiamen's Yundang lake) is outside GB2312 and Big5-level-1 but is ordinary text, not mojibake
+    assert find_mojibake("厦门筼筜湖畔的筼筜书院很美。") == []
+    assert find_mojibake("厦门筼筜湖?筼筜书院") != []  # a '?' inside Chinese is still a signal
+
+
+def test_utf8_read_as_gbk_is_still_mojibake():
+    broken = "重庆市政府外事办公室".encode("utf-8").decode("gbk", errors="replace")
+    text = "今天" + broken + "发布消息。"
+    spans = find_mojibake(text)
+    assert spans and spans[0][0] >= 2 and spans[-1][1] <= 2 + len(broken)
+    # rare characters whose GBK bytes are UTF-8 (the wrong codec) count even without '?' or U+FFFD
+    no_marks = "办公".encode("utf-8").decode("gbk")  # 鍔炲叕: two rare Han, fully decodable
+    assert "\ufffd" not in no_marks and "?" not in no_marks
+    assert find_mojibake("我们" + no_marks + "。") != []

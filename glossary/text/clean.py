@@ -102,31 +102,44 @@ def _is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+_NOT_RARE: set[str] = set()  # characters already classified as not rare (grows with the text seen)
+_RARE: set[str] = set()
+_UTF8_CJK = re.compile(rb"[\xe3-\xe9][\x80-\xbf]{2}")
+
+
+def _rare_chars(text: str) -> set[str]:
+    """The rare-Han characters of `text` (each distinct character is classified once per process)."""
+    new = set(text) - _NOT_RARE
+    if not new:
+        return new
+    for c in new - _RARE:
+        (_RARE if is_rare_han(c) else _NOT_RARE).add(c)
+    return new & _RARE
+
+
+def _utf8_read_as_legacy(seg: str) -> bool:
+    """True when the span's GBK/Big5 bytes contain UTF-8-encoded CJK: UTF-8 text decoded with the wrong codec."""
+    for enc in ("gb18030", "big5"):
+        data = seg.encode(enc, errors="ignore")
+        for m in _UTF8_CJK.finditer(data):
+            try:
+                m.group().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
+
+
 def find_mojibake(text: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of likely mojibake: '?' or U+FFFD inside Chinese, rare-Han runs, 'Ã©'-style bytes."""
+    """Spans (start, end) of likely mojibake: '?' or U+FFFD inside Chinese, rare-Han runs whose bytes are UTF-8
+    read with the wrong codec, 'Ã©'-style bytes. Clean rare characters (筼筜) are not mojibake."""
     spans: list[tuple[int, int]] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        seed = ch == "\ufffd" or (ch == "?" and _han_context(text, i)) or is_rare_han(ch)
-        if not seed:
-            i += 1
-            continue
-        # grow over adjacent junk: '?', U+FFFD, rare Han, stray Latin letters/brackets inside Chinese
-        s = i
-        while s > 0 and _junk(text[s - 1]):
-            s -= 1
-        e = i + 1
-        while e < n and _junk(text[e]):
-            e += 1
-        seg = text[s:e]
-        signals = sum(1 for c in seg if c in "?\ufffd" or is_rare_han(c))
-        if "\ufffd" in seg or signals >= 2 or (signals == 1 and ch == "?" and e - s >= 2):
-            spans.append((s, e))
-        i = e
-    for m in _LATIN1_MOJIBAKE.finditer(text):
-        spans.append((m.start(), m.end()))
+    rare = _rare_chars(text)
+    if rare or "?" in text or "\ufffd" in text:
+        _han_spans(text, rare, spans)
+    if "\u00c2" in text or "\u00c3" in text or "\u00e2" in text:
+        for m in _LATIN1_MOJIBAKE.finditer(text):
+            spans.append((m.start(), m.end()))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -137,15 +150,49 @@ def find_mojibake(text: str) -> list[tuple[int, int]]:
     return merged
 
 
+def _han_spans(text: str, rare: set[str], spans: list[tuple[int, int]]) -> None:
+    """Mojibake spans seeded by U+FFFD, a '?' inside Chinese or a rare Han character, grown over adjacent junk."""
+    n = len(text)
+    seeds = rare | {"?", "\ufffd"}
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch not in seeds or (ch == "?" and not _han_context(text, i)):
+            i += 1
+            continue
+        # grow over adjacent junk: '?', U+FFFD, rare Han, stray Latin letters/brackets inside Chinese
+        s = i
+        while s > 0 and _junk(text[s - 1]):
+            s -= 1
+        e = i + 1
+        while e < n and _junk(text[e]):
+            e += 1
+        seg = text[s:e]
+        marks = sum(1 for c in seg if c in "?\ufffd")
+        signals = marks + sum(1 for c in seg if is_rare_han(c))
+        if "\ufffd" in seg or (ch == "?" and e - s >= 2 and signals >= 1):
+            spans.append((s, e))
+        elif signals >= 2 and (marks or _utf8_read_as_legacy(seg)):
+            spans.append((s, e))
+        i = e
+
+
 @lru_cache(maxsize=1)
-def _char_freq() -> dict:
-    import logging
+def _char_freq() -> dict[str, int]:
+    """Single-character word frequencies from jieba's dictionary file, read directly (no tokenizer start-up)."""
+    import importlib.util
+    from pathlib import Path
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba.dt.FREQ
+    spec = importlib.util.find_spec("jieba")
+    path = Path(spec.origin).parent / "dict.txt" if spec and spec.origin else None
+    freq: dict[str, int] = {}
+    if path is None or not path.exists():
+        return freq
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if len(line) > 2 and line[1] == " ":
+                freq[line[0]] = int(line[2:].split(" ", 1)[0])
+    return freq
 
 
 @lru_cache(maxsize=65536)
@@ -190,10 +237,25 @@ def _nfkc_char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+class _MatchChars(dict):
+    """str.translate table: zero-width → space, per-char NFKC (when it stays one char), folded punctuation.
+
+    Filled lazily (each distinct character is worked out once), so translate() runs in C for known characters.
+    """
+
+    def __missing__(self, key: int) -> str:
+        ch = chr(key)
+        out = fold_punct(_nfkc_char(ch.translate(_ZERO_WIDTH)))
+        if len(out) != 1:  # fold_punct never removes a character after the zero-width mapping; be safe
+            out = fold_punct(ch) or " "
+            out = out if len(out) == 1 else " "
+        self[key] = out
+        return out
+
+
+_MATCH_CHARS = _MatchChars()
+
+
 def match_form(text: str) -> str:
     """Matching form with the SAME LENGTH as `text`: per-char NFKC, quotes/dashes folded, Simplified."""
-    t = "".join(_nfkc_char(c) for c in text.translate(_ZERO_WIDTH))
-    t = fold_punct(t)
-    if len(t) != len(text):  # fold_punct removes nothing after the zero-width mapping; be safe
-        t = "".join(fold_punct(c) or " " for c in text)
-    return to_simplified(t)
+    return to_simplified(text.translate(_MATCH_CHARS))
