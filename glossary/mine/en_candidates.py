@@ -29,32 +29,37 @@ class EnToken:
     brk: bool  # punctuation (not just spaces) between this token and the previous one
 
 
-def tokenize(text: str) -> list[EnToken]:
-    """Word tokens (hyphen compounds and possessives kept whole) with character offsets."""
-    out: list[EnToken] = []
-    prev_end = 0
-    for m in _TOKEN.finditer(text):
-        t = m.group()
-        gap = text[prev_end : m.start()]
+_WORDS: dict[str, tuple] = {}  # token text → (parts, stems, stop, cap, acronym): the same for every occurrence
+_WORDS_MAX = 500_000
+
+
+def _word(t: str) -> tuple:
+    got = _WORDS.get(t)
+    if got is None:
         parts = tuple(
             p[:-2] if p.endswith(("'s", "’s")) else p for p in fold_punct(t).lower().split("-") if p
         )
         parts = tuple(p.replace("'", "") for p in parts if p)
-        low = t.lower()
-        out.append(
-            EnToken(
-                text=t,
-                start=m.start(),
-                end=m.end(),
-                parts=parts,
-                stems=tuple(stem(p) for p in parts),
-                stop=low in EN_STOPWORDS,
-                cap=t[0].isupper() or t[0].isdigit(),
-                acronym=bool(_ACRONYM.match(t)) and sum(c.isupper() for c in t) >= 2,
-                brk=bool(gap.strip()) or prev_end == 0,
-            )
-        )
-        prev_end = m.end()
+        if len(_WORDS) >= _WORDS_MAX:
+            _WORDS.clear()
+        got = _WORDS[t] = (t, parts, tuple(stem(p) for p in parts), t.lower() in EN_STOPWORDS,
+                           t[0].isupper() or t[0].isdigit(),
+                           bool(_ACRONYM.match(t)) and sum(c.isupper() for c in t) >= 2)
+    return got
+
+
+def tokenize(text: str) -> list[EnToken]:
+    """Word tokens (hyphen compounds and possessives kept whole) with character offsets."""
+    out: list[EnToken] = []
+    prev_end = 0
+    words = _WORDS
+    for m in _TOKEN.finditer(text):
+        t = m.group()
+        start, end = m.span()
+        t, parts, stems, stop, cap, acronym = words.get(t) or _word(t)
+        brk = prev_end == 0 or (start > prev_end and not text[prev_end:start].isspace())
+        out.append(EnToken(t, start, end, parts, stems, stop, cap, acronym, brk))
+        prev_end = end
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 from glossary.data import Candidate, Evidence, SegmentPair
 from glossary.mine import en_candidates as enc
-from glossary.mine import dictionary, pairing, transliteration, variants
+from glossary.mine import dictionary, pairing, scoring, transliteration, variants
 from glossary.mine import zh_candidates as zhc
 from glossary.text.normalize import norm_key, to_simplified
 
@@ -22,38 +22,49 @@ MAX_VARIANT_EXTRA = 2  # characters a zh variant may add (重庆市, 西部陆�
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
-def _prepare(item: tuple[str, str]) -> tuple[list, list]:
-    zh_norm, en = item
-    return zhc.tokenize(zh_norm), enc.tokenize(en)
+def _cut_chunk(chunk: list[str]) -> list[list[str]]:
+    return [zhc.cut_words(z) for z in chunk]
 
 
 def _init_worker(user_words: list[str]) -> None:
     zhc.add_user_words(user_words)
 
 
+def _zh_segments(words: list[list[str]]) -> list[tuple[list[str], list[str]]]:
+    """(words, POS tags) per segment; one shared tag lookup per distinct word."""
+    tag = zhc.word_tag
+    return [(ws, [tag(w)[0] for w in ws]) for ws in words]
+
+
 def tokenize_all(zh: list[str], en: list[str], user_words: list[str], workers: int | None,
                  tick: Callable[[int], None] | None = None) -> tuple[list, list]:
-    """Tokenise every segment pair, in a process pool when the corpus is large."""
-    items = list(zip(zh, en))
-    zh_toks, en_toks = [], []
+    """Tokenise every segment pair: ([(zh words, zh tags)], [[EnToken]]).
+
+    jieba (the costly part) runs in a process pool when the corpus is large, while this process tokenises the
+    English; workers send back plain word lists (tags are looked up here, once per distinct word)."""
+    n = len(zh)
     if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(items) >= PARALLEL_THRESHOLD else 1
+        workers = min(2, os.cpu_count() or 1) if n >= PARALLEL_THRESHOLD else 1
+    zhc.add_user_words(user_words)
+    step = 1000
     if workers > 1:
+        chunks = [zh[i : i + step] for i in range(0, n, step)]
         with get_context("fork").Pool(workers, _init_worker, (user_words,)) as pool:
-            for i, (zt, et) in enumerate(pool.imap(_prepare, items, chunksize=500)):
-                zh_toks.append(zt)
-                en_toks.append(et)
-                if tick and i % 1000 == 999:
-                    tick(1000)
+            pending = pool.imap(_cut_chunk, chunks)
+            en_toks = [enc.tokenize(e) for e in en]
+            zh_words: list[list[str]] = []
+            for got in pending:
+                zh_words.extend(got)
+                if tick:
+                    tick(len(got))
     else:
-        zhc.add_user_words(user_words)
-        for i, it in enumerate(items):
-            zt, et = _prepare(it)
-            zh_toks.append(zt)
-            en_toks.append(et)
-            if tick and i % 1000 == 999:
-                tick(1000)
-    return zh_toks, en_toks
+        en_toks, zh_words = [], []
+        for i in range(0, n, step):
+            zh_words.extend(zhc.cut_words(z) for z in zh[i : i + step])
+            en_toks.extend(enc.tokenize(e) for e in en[i : i + step])
+            if tick:
+                tick(min(step, n - i))
+    return _zh_segments(zh_words), en_toks
 
 
 _SHARED: dict = {}  # corpus shared with forked pairing workers (copy-on-write, never pickled)
@@ -176,17 +187,20 @@ def mine(
         done[0] += k
         step("tokenise", done[0], n)
 
-    zh_toks, en_toks = tokenize_all(zh_norm, en_text, list(user_words), workers, tick)
+    zh_segs, en_toks = tokenize_all(zh_norm, en_text, list(user_words), workers, tick)
     step("tokenise", n, n)
-    stats, occ = zhc.collect(zh_toks)
+    stats, occ = zhc.collect_words(zh_segs)
+    _add_name_candidates(zh_norm, stats, occ)
+    del zh_segs, zh_norm
     skip_keys = {norm_key(s, "zh") for s in skip}
 
     # corpus-wide English facts: acronyms in parentheses and acronyms seen
     paren: dict[str, set[str]] = defaultdict(set)
     seen_acr: Counter = Counter()
     for i, toks in enumerate(en_toks):
-        for exp, acr in enc.parenthesised_acronyms(en_text[i], toks):
-            paren[enc.en_key(exp)].add(acr)
+        if "(" in en_text[i]:  # the only place an acronym is introduced
+            for exp, acr in enc.parenthesised_acronyms(en_text[i], toks):
+                paren[enc.en_key(exp)].add(acr)
         for t in toks:
             if t.acronym:
                 seen_acr[t.text] += 1
@@ -195,17 +209,22 @@ def mine(
     for z, st in stats.items():
         if st.freq == 1:
             st.lexical = z in cedict
-    terms = [z for z, st in stats.items() if st.score() >= MIN_TERMHOOD and norm_key(z, "zh") not in skip_keys]
+    terms = [z for z, st in stats.items() if (st.score() >= MIN_TERMHOOD or scoring.name_like(z, st))
+             and norm_key(z, "zh") not in skip_keys]
     chosen = pair_all(terms, occ, en_toks, en_text, workers, lambda d, t: step("pair", d, t))
     step("pair", len(terms), len(terms))
+    _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text)
 
     # co-occurrence of each zh term with its chosen English over all segments
-    en_lower = [" " + " ".join(enc.en_key(t.text) for t in toks) + " " for toks in en_toks]
+    keys: dict[str, str] = {}
+    en_lower = [" " + " ".join([keys.get(t.text) or keys.setdefault(t.text, enc.en_key(t.text)) for t in toks]) + " "
+                for toks in en_toks]
     wanted = {enc.en_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
               for s in pr.surfaces[k]}
     en_segs = _segment_docs(en_lower, wanted)
 
     scored: list[tuple[float, str]] = []
+    zh_of = lambda si: pairs[si].zh_norm or to_simplified(pairs[si].zh)  # noqa: E731
     for z, (pr, best, competing, local) in chosen.items():
         st = stats[z]
         zsegs = {si for si, _, _ in occ[z]}
@@ -215,27 +234,16 @@ def mine(
         d = pairing.dice(joint, len(zsegs), len(esegs))
         forms = [variants.preferred_surface(pr.surfaces[best])]
         acr = bool(variants.link_acronyms(forms, paren, Counter()))
-        name_bonus = 0.0
-        if any(z[a:b] and pr.surfaces for a, b in [(0, len(z))]) and st.tags.most_common(1)[0][0] in (
-                "nr", "ns", "oov", "nrfg"):
-            name_bonus = 0.3 * transliteration.sound_similarity(z, best)
-        th = st.score()
-        lower = any(s[:1].islower() for s in pr.surfaces[best])
-        if st.freq == 1 and st.tags.keys() & PERSON_TAGS and transliteration.sound_similarity(z, best) < 0.5:
-            th = min(th, 0.45 if st.lexical else 0.1)  # tagged as a person name, but not translated as one
-        elif st.freq == 1 and st.words == 1 and st.tags.keys() & zhc.NAME_TAGS and lower:
-            th = min(th, 0.45 if st.lexical else 0.1)  # a 'name' whose English is not a name: 新格局 new pattern
-        if st.words >= 3 and st.freq <= 2 and lower:
-            th *= 0.4  # a rare phrase of three or more words is a term when it is a name, rarely otherwise
-        if " " not in best and lower:
-            th *= 0.3  # one lower-case word ('foreign', 'deepening'): general vocabulary, rarely a term
-        score = pairing.combine(local, d, joint, acr, th, name_bonus)
+        partial = scoring.partial_name(occ[z], pr.places[best], zh_of, en_text)
+        sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, acr, partial)
+        score = scoring.score(sig)
+        pr.signals = sig
         chosen[z] = (pr, best, competing, local, d, joint, score)
         scored.append((score, z))
     scored.sort(key=lambda x: (-x[0], x[1]))
 
     accepted = _resolve_nesting([z for s, z in scored if s >= min_score], chosen, stats)
-    cands = [_candidate(z, chosen[z], stats[z], occ[z], zh_toks, pairs, seg_ids, paren, seen_acr)
+    cands = [_candidate(z, chosen[z], stats[z], occ[z], (), pairs, seg_ids, paren, seen_acr)
              for z in accepted]
     cands = _merge_same_translation(cands)
     dups = variants.near_duplicates([(c.zh, c.en) for c in cands])
@@ -252,10 +260,11 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
     productive suffix word (…建设) whose English contains a's English."""
     acc = set(zs)
     en = {z: chosen[z][1] for z in zs}
+    named = {z for z in zs if getattr(getattr(chosen[z][0], "signals", None), "name", False)}
     out = []
     for b in zs:
-        drop = False
-        for k in range(1, len(b)):
+        drop = _title_and_name(b, acc, named, en)
+        for k in range(1, len(b) * (not drop)):
             a1, a2 = b[:k], b[k:]
             if a1 in acc and a2 in acc and not (_carries(en[b], en[a1]) and _carries(en[b], en[a2])):
                 drop = True  # 副主任+王雯 → 'deputy director general': two terms, English for one of them
@@ -267,12 +276,29 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
             if a1 in acc and a2 not in acc and (variants.contains_key(en[b], en[a1]) or en[b] == en[a1]) \
                     and stats.get(a1) and stats[a1].freq >= stats[b].freq:
                 st_a2 = stats.get(a2)
-                if st_a2 is None or st_a2.words == 1:
+                if (st_a2 is None or st_a2.words == 1) and not (en[b] != en[a1] and _name_surface(chosen[b])):
                     drop = True
                     break
         if not drop:
             out.append(b)
     return out
+
+
+def _name_surface(ch: tuple) -> bool:
+    """The chosen English is written as a name ('Qinzhou Port Area'): a longer name, not a compositional phrase."""
+    pr, best = ch[0], ch[1]
+    surf = pr.surfaces.get(best)
+    return bool(surf) and transliteration.name_form(max(surf, key=surf.get), 6)
+
+
+def _title_and_name(b: str, acc: set, named: set, en: dict) -> bool:
+    """b = title + a name that is a term of its own (国家主席|习近平, 外交部发言人|汪文斌|说) whose English holds the
+    name's English: the title and the name are two entries, not one (Chinese puts the head, the name, last)."""
+    for k in range(1, len(b) - 1):
+        for a in (b[k:], b[k:-1]):
+            if len(a) >= 2 and a in named and a in acc and a != b and variants.contains_key(en[b], en[a]):
+                return True
+    return False
 
 
 def _carries(longer: str, shorter: str, share: float = 0.6) -> bool:
@@ -313,6 +339,7 @@ def _candidate(z, ch, st, places, zh_toks, pairs, seg_ids, paren, seen_acr) -> C
                   occurrences=dict(occurrences), frequency=st.freq)
     c.en_occurrences = dict(en_occ)
     c.termhood = round(st.score(), 3)
+    c.signals = getattr(pr, "signals", None)  # the scored evidence (calibration fits on it)
     return c
 
 
@@ -350,3 +377,29 @@ def _absorb(host: Candidate, c: Candidate) -> None:
     for t, occs in c.occurrences.items():
         host.occurrences.setdefault(t, []).extend(occs)
     host.score = max(host.score, c.score)
+
+
+def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict) -> None:
+    """Names jieba cuts apart or tags as common words (托|卡耶夫, 基辅/n): transliteration runs and dictionary
+    proper names become candidates too (pairing still needs evidence for them)."""
+    found = transliteration.name_runs(zh_texts)
+    for z, places in dictionary.proper_name_occurrences(zh_texts).items():
+        found.setdefault(z, places)
+    for z, places in found.items():
+        if z not in stats:
+            stats[z] = zhc.Termhood(freq=len(places), tags=Counter({"nz": len(places)}))
+            occ[z] = places
+
+
+def _fallback_pairs(terms: list[str], chosen: dict, stats: dict, occ: dict, en_toks: list, en_text: list) -> None:
+    """Co-occurrence-only pairing for recurring names nothing else explains (石破茂 ↔ Ishiba)."""
+    todo = [z for z in terms if z not in chosen and stats[z].freq >= 2 and scoring.name_like(z, stats[z])]
+    if not todo:
+        return
+    df = pairing.name_doc_freq(en_toks)
+    taken = {w for pr, best, comp, _ in chosen.values() for w in best.split()}
+    for z in todo:
+        got = pairing.cooc_fallback(z, occ[z], en_toks, en_text, df, taken)
+        if got:
+            pr, best, local = got
+            chosen[z] = (pr, best, [], local)

@@ -46,6 +46,12 @@ def _jieba():
     return jieba, jieba.posseg.dt.word_tag_tab
 
 
+_RE_HAN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")  # jieba's block pattern (re_han_default)
+_CACHE_MAX = 400_000
+_BLOCKS: dict[str, tuple[str, ...]] = {}  # jieba block → its words (jieba cuts each block independently)
+_TAGS: dict[str, tuple[str, bool]] = {}  # word → (tag, oov)
+
+
 def add_user_words(words, tag: str = "nz", freq: int | None = None) -> int:
     """Add recognised terms to jieba's user dictionary (this process) so they are not split again."""
     jieba, tags = _jieba()
@@ -55,14 +61,35 @@ def add_user_words(words, tag: str = "nz", freq: int | None = None) -> int:
             jieba.add_word(w, freq=freq, tag=tag)
             tags[w] = tag
             n += 1
+    if n:  # the dictionary (and its total frequency) changed: cached cuts and tags are stale
+        _BLOCKS.clear()
+        _TAGS.clear()
     return n
 
 
-def tokenize(zh: str) -> list[ZhToken]:
-    """jieba words with their POS tags (dictionary tags; HMM-discovered words are flagged OOV)."""
-    jieba, tags = _jieba()
-    out, pos = [], 0
-    for w in jieba.cut(zh, HMM=True):
+def cut_words(zh: str) -> list[str]:
+    """jieba.cut(zh, HMM=True), each block (run of Han/alphanumerics, or the text between) cut once and cached:
+    jieba splits a sentence into such blocks and cuts each on its own, so the words are the same."""
+    cache = _BLOCKS
+    out: list[str] = []
+    for blk in _RE_HAN.split(zh):
+        if not blk:
+            continue
+        ws = cache.get(blk)
+        if ws is None:
+            if len(cache) >= _CACHE_MAX:
+                cache.clear()
+            jieba, _ = _jieba()
+            ws = cache[blk] = tuple(jieba.cut(blk, HMM=True))
+        out.extend(ws)
+    return out
+
+
+def word_tag(w: str) -> tuple[str, bool]:
+    """(POS tag, OOV flag) of a jieba word: its dictionary tag, else x (punctuation), m, eng or oov (HMM-found)."""
+    got = _TAGS.get(w)
+    if got is None:
+        _, tags = _jieba()
         tag = tags.get(w)
         oov = tag is None
         if tag is None:
@@ -72,7 +99,18 @@ def tokenize(zh: str) -> list[ZhToken]:
                 tag = "m" if w.isdigit() else "eng"
             else:
                 tag = "oov"
-        out.append(ZhToken(w, tag, pos, oov and tag == "oov"))
+        if len(_TAGS) >= _CACHE_MAX:
+            _TAGS.clear()
+        got = _TAGS[w] = (tag, oov and tag == "oov")
+    return got
+
+
+def tokenize(zh: str) -> list[ZhToken]:
+    """jieba words with their POS tags (dictionary tags; HMM-discovered words are flagged OOV)."""
+    out, pos = [], 0
+    for w in cut_words(zh):
+        tag, oov = word_tag(w)
+        out.append(ZhToken(w, tag, pos, oov))
         pos += len(w)
     return out
 
@@ -163,19 +201,6 @@ class Termhood:
 PRODUCTIVE = 4
 
 
-def _productivity(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, int], dict[str, int]]:
-    """How many distinct words each word follows / precedes: {word: n} for words used as modifiers
-    before others (before) and as heads after others (after)."""
-    lefts: dict[str, set] = defaultdict(set)
-    rights: dict[str, set] = defaultdict(set)
-    for toks in segment_tokens:
-        for x, y in zip(toks, toks[1:]):
-            if not _boundary(x) and not _boundary(y):
-                lefts[y.word].add(x.word)
-                rights[x.word].add(y.word)
-    return {w: len(v) for w, v in rights.items()}, {w: len(v) for w, v in lefts.items()}
-
-
 def _loose(t: ZhToken) -> bool:
     """A one-character word that is not a name: at a candidate's edge it often belongs to the neighbour."""
     return len(t.word) == 1 and t.tag not in NAME_TAGS
@@ -186,25 +211,94 @@ def _entropy(c: Counter) -> float:
     return -sum(v / tot * math.log2(v / tot) for v in c.values()) if tot else 0.0
 
 
+# per (word, tag): boundary, can start, can start a multi-word candidate, can end, lone-word candidate, loose
+_FLAGS: dict[tuple[str, str], tuple[bool, bool, bool, bool, bool, bool]] = {}
+_EDGE_MARKS: list[str] = []  # "<1>", "<2>" ...: one shared string per boundary context number
+
+
+def _flags(word: str, tag: str) -> tuple[bool, bool, bool, bool, bool, bool]:
+    key = (word, tag)
+    got = _FLAGS.get(key)
+    if got is None:
+        t = ZhToken(word, tag, 0)
+        start = not _boundary(t) and _can_start(t)
+        got = _FLAGS[key] = (_boundary(t), start, start and _can_start(t, True), _can_end(t),
+                             single_word_candidate(t), _loose(t))
+    return got
+
+
+def _edge_mark(k: int) -> str:
+    marks = _EDGE_MARKS
+    while len(marks) <= k:
+        marks.append("<%d>" % len(marks))
+    return marks[k]
+
+
 def collect(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, Termhood], dict[str, list[tuple[int, int, int]]]]:
     """Termhood statistics and occurrences {text: [(segment index, start, end)]} over the corpus."""
+    return collect_words(([t.word for t in toks], [t.tag for t in toks]) for toks in segment_tokens)
+
+
+def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[int, int, int]]]]:
+    """collect() over (words, tags) per segment (offsets are the words' cumulative lengths): the same n-grams
+    as ngrams(), with word flags computed once per distinct (word, tag)."""
     stats: dict[str, Termhood] = {}
     occ: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for si, toks in enumerate(segment_tokens):
-        for i, j, text in ngrams(toks):
-            st = stats.get(text)
-            if st is None:
-                st = stats[text] = Termhood(words=j - i)
-                if j - i > 1:
-                    st.loose_edge = _loose(toks[i]) or _loose(toks[j - 1])
-            st.freq += 1
-            st.left["<%d>" % st.freq if i == 0 or _boundary(toks[i - 1]) else toks[i - 1].word] += 1
-            st.right["<%d>" % st.freq if j == len(toks) or _boundary(toks[j]) else toks[j].word] += 1
-            st.tags[toks[i].tag if j == i + 1 else "ngram"] += 1
-            occ[text].append((si, toks[i].start, toks[j - 1].start + len(toks[j - 1].word)))
-    # nesting: a candidate that mostly occurs inside one longer candidate is a fragment of it, unless
-    # the longer one only adds a productive word (建设, 发展 ... attach to many different terms)
-    before, after = _productivity(segment_tokens)
+    lefts: dict[str, set] = defaultdict(set)
+    rights: dict[str, set] = defaultdict(set)
+    flags = _FLAGS
+    for si, (words, tags) in enumerate(segments):
+        n = len(words)
+        fl = [flags.get((w, t)) or _flags(w, t) for w, t in zip(words, tags)]
+        starts = [0] * (n + 1)
+        pos = 0
+        for k, w in enumerate(words):
+            pos += len(w)
+            starts[k + 1] = pos
+        for k in range(n - 1):  # productivity: distinct neighbours of each word
+            if not fl[k][0] and not fl[k + 1][0]:
+                lefts[words[k + 1]].add(words[k])
+                rights[words[k]].add(words[k + 1])
+        for i in range(n):
+            fi = fl[i]
+            if not fi[1]:  # a boundary or a word no candidate starts with
+                continue
+            text = ""
+            for j in range(i, min(n, i + MAX_WORDS)):
+                fj = fl[j]
+                if fj[0]:
+                    break
+                text += words[j]
+                if starts[j + 1] - starts[i] > MAX_CHARS:
+                    break
+                if j == i:
+                    if not fi[4]:
+                        continue
+                elif not (fj[3] and fi[2] and starts[j + 1] - starts[i] >= 2):
+                    continue
+                st = stats.get(text)
+                if st is None:
+                    st = stats[text] = Termhood(words=j + 1 - i)
+                    if j > i:
+                        st.loose_edge = fi[5] or fj[5]
+                st.freq += 1
+                st.left[_edge_mark(st.freq) if i == 0 or fl[i - 1][0] else words[i - 1]] += 1
+                st.right[_edge_mark(st.freq) if j + 1 == n or fl[j + 1][0] else words[j + 1]] += 1
+                st.tags[tags[i] if j == i else "ngram"] += 1
+                occ[text].append((si, starts[i], starts[j + 1]))
+    before = {w: len(v) for w, v in rights.items()}
+    after = {w: len(v) for w, v in lefts.items()}
+    del lefts, rights
+    _nesting(stats, before, after)
+    for text, st in stats.items():
+        st.entropy = min(_entropy(st.left), _entropy(st.right))
+        st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
+    return stats, occ
+
+
+def _nesting(stats: dict[str, Termhood], before: dict[str, int], after: dict[str, int]) -> None:
+    """A candidate that mostly occurs inside one longer candidate is a fragment of it (max_parent), unless the
+    longer one only adds a productive word (建设, 发展 ... attach to many different terms)."""
     for text, st in stats.items():
         if len(text) < 3 or st.freq < 2:  # a one-off string makes nothing a fragment
             continue
@@ -220,7 +314,3 @@ def collect(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, Termhood], d
                 if b == len(text) and before.get(text[:a], 0) >= PRODUCTIVE:
                     continue
                 sub.max_parent = st.freq
-    for text, st in stats.items():
-        st.entropy = min(_entropy(st.left), _entropy(st.right))
-        st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
-    return stats, occ
