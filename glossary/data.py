@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -83,6 +84,9 @@ class AlignedDocument:
     pairs: list[SegmentPair]
     issues: list[TextIssue] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # human-readable notes on unaligned material
+    # large bitext read lazily: batches of pairs, produced (and issues/skipped filled in) while being consumed;
+    # `pairs` is then empty. Consume once (glossary.store.documents.store_document does).
+    batches: Iterator[list[SegmentPair]] | None = None
 
 
 # --------------------------------------------------------------------------- terms

@@ -15,15 +15,16 @@ Bad input raises ``glossary.errors.InputError`` with a 'path:line:col: message' 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from glossary.align.aligner import AlignedBead, CostModel, Params, Unit, align_units
-from glossary.align.anchors import GlossaryAnchors, en_features, zh_features
+from glossary.align.anchors import GlossaryAnchors, en_features, name_keys, zh_features
 from glossary.data import AlignedDocument, Block, CleanDocument, RawDocument, SegmentPair, TextIssue
 from glossary.errors import input_error
-from glossary.read.bitext import BiPair, read_tmx, read_tsv, read_xliff
+from glossary.read.bitext import BiPair, iter_tsv, read_tmx, read_xliff
 from glossary.read.detect import read_raw
 from glossary.read.mixed import split_blocks
 from glossary.text.clean import display_form, find_mojibake, match_form, strip_ruby
@@ -152,42 +153,113 @@ def align_mixed(raw: RawDocument, glossary=None, params: Params | None = None) -
     return AlignedDocument(raw=raw, pairs=pairs, issues=clean.issues, skipped=skipped)
 
 
-def pairs_from_bitext(raw: RawDocument, bitext: list[BiPair], glossary=None) -> AlignedDocument:
-    """AlignedDocument from pre-aligned units (TMX/XLIFF/TSV/line pairs): cleaned, scored, bead '1-1'."""
-    issues: list[TextIssue] = []
-    skipped: list[str] = []
-    g = _anchors(glossary)
-    zc = [clean_text(p.zh, raw.path, p.line, 1, issues) for p in bitext]
-    ec = [clean_text(p.en, raw.path, p.line, 1, issues) for p in bitext]
-    model = CostModel([zh_features(c.norm, g) for c in zc], [en_features(c.text, g) for c in ec], Params())
+BATCH = 5000  # pre-aligned pairs cleaned and scored together (bounds memory; IDF weights are per batch)
+
+
+def pairs_from_bitext(raw: RawDocument, bitext: Iterable[BiPair], glossary=None, batch: int = BATCH,
+                      stream: bool = False) -> AlignedDocument:
+    """AlignedDocument from pre-aligned units (TMX/XLIFF/TSV/line pairs): cleaned, scored, bead '1-1'.
+
+    Work is done in batches of `batch` pairs; with `stream=True` the pairs are produced lazily as
+    `AlignedDocument.batches` (memory bounded by one batch), otherwise collected into `pairs`.
+    """
+    doc = AlignedDocument(raw=raw, pairs=[])
+    batches = _bitext_batches(doc, iter(bitext), _anchors(glossary), batch)
+    if stream:
+        doc.batches = batches
+    else:
+        for b in batches:
+            doc.pairs.extend(b)
+    return doc
+
+
+def _bitext_batches(doc: AlignedDocument, bitext, g, batch: int):
+    position = 0
+    while True:
+        chunk = list(itertools.islice(bitext, batch))
+        if not chunk:
+            return
+        pairs = _score_chunk(doc, chunk, g, position)
+        position += len(pairs)
+        yield pairs
+
+
+def _score_chunk(doc: AlignedDocument, bitext: list[BiPair], g, position: int) -> list[SegmentPair]:
+    raw = doc.raw
+    zc = [clean_text(p.zh, raw.path, p.line, 1, doc.issues) for p in bitext]
+    ec = [clean_text(p.en, raw.path, p.line, 1, doc.issues) for p in bitext]
+    ef = [en_features(c.text, g) for c in ec]
+    zf = [zh_features(c.norm, g, names=name_keys(f.names)) for c, f in zip(zc, ef)]
+    model = CostModel(zf, ef, Params())
     pairs: list[SegmentPair] = []
     for k, (p, z, e) in enumerate(zip(bitext, zc, ec)):
         if z.mojibake or e.mojibake:
-            skipped.append(f"{raw.path}:{p.line}: mojibake, pair kept out: {_snippet(z.text)}")
+            doc.skipped.append(f"{raw.path}:{p.line}: mojibake, pair kept out: {_snippet(z.text)}")
             continue
-        pairs.append(SegmentPair(zh=z.text, en=e.text, position=len(pairs), document=raw.path, zh_norm=z.norm,
-                                 score=model.score(k, 1, k, 1), bead="1-1", zh_line=p.line, en_line=p.line))
-    return AlignedDocument(raw=raw, pairs=pairs, issues=issues, skipped=skipped)
+        pairs.append(SegmentPair(zh=z.text, en=e.text, position=position + len(pairs), document=raw.path,
+                                 zh_norm=z.norm, score=model.score(k, 1, k, 1), bead="1-1", zh_line=p.line,
+                                 en_line=p.line))
+    return pairs
 
 
-def read_aligned(path: str | Path, glossary=None, fmt: str | None = None) -> AlignedDocument:
-    """Read any supported single file and return its aligned segment pairs (no database involved)."""
+def read_aligned(path: str | Path, glossary=None, fmt: str | None = None, stream: bool = False) -> AlignedDocument:
+    """Read any supported single file and return its aligned segment pairs (no database involved).
+
+    `stream=True`: pre-aligned bitext (TSV, TMX, XLIFF) is cleaned and scored lazily in batches
+    (`AlignedDocument.batches`), so memory stays bounded for very large files.
+    """
     raw = read_raw(path, fmt)
     if raw.format == "mixed":
         return align_mixed(raw, glossary)
+    notes: list[str] = []
     if raw.format == "tmx":
-        bitext, notes = read_tmx(raw.text, raw.path), []
+        bitext = read_tmx(raw.text, raw.path)
     elif raw.format == "xliff":
-        bitext, notes = read_xliff(raw.text, raw.path), []
+        bitext = read_xliff(raw.text, raw.path)
     elif raw.format == "tsv":
-        bitext, notes = read_tsv(raw.text, raw.path)
+        bitext = iter_tsv(raw.text, raw.path, notes)
     else:
         raise input_error(raw.path, f"unknown format {raw.format!r}", 1, 1)
-    if not bitext:
+    bitext = iter(bitext)
+    first = next(bitext, None)
+    if first is None:
         raise input_error(raw.path, f"no Chinese–English pairs found in {raw.format.upper()} file", 1, 1)
-    doc = pairs_from_bitext(raw, bitext, glossary)
-    doc.skipped[:0] = notes
+    doc = pairs_from_bitext(raw, itertools.chain([first], bitext), glossary, stream=stream)
+    doc.skipped[:0] = notes  # notes found so far; later ones are appended to `notes` ...
+    if stream:
+        doc.batches = _with_notes(doc, doc.batches, notes)
     return doc
+
+
+def _with_notes(doc: AlignedDocument, batches, notes: list[str]):
+    """Pass batches through; at the end add reader notes found after the first batch to doc.skipped."""
+    seen = len(notes)
+    yield from batches
+    doc.skipped[seen:seen] = notes[seen:]
+
+
+_WORKER_ANCHORS: GlossaryAnchors | None = None
+
+
+def init_worker(glossary) -> None:
+    """Process-pool initializer: build the glossary anchors once per worker."""
+    global _WORKER_ANCHORS
+    _WORKER_ANCHORS = _anchors(glossary)
+
+
+def read_file_job(path: str, fmt: str | None) -> tuple[AlignedDocument | None, str | None]:
+    """read_aligned in a worker process: (document, None) or (None, the one-line InputError text)."""
+    from glossary.errors import GlossaryError
+
+    try:
+        return read_aligned(path, _WORKER_ANCHORS, fmt), None
+    except GlossaryError as exc:
+        return None, str(exc)
+
+
+def anchors_of(glossary) -> GlossaryAnchors | None:
+    """Approved (zh, en) pairs as alignment anchors, built once (pass the result to read_aligned/read_pair)."""
+    return _anchors(glossary)
 
 
 def _pair_raw(zh: RawDocument, en: RawDocument, fmt: str) -> RawDocument:

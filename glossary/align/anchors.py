@@ -134,6 +134,11 @@ def name_index(en_feats) -> tuple[frozenset[str], frozenset[str]]:
     return keys, prefixes
 
 
+def name_keys(names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Name keys of one English sentence and their proper prefixes (zh_name_hits against one counterpart)."""
+    return names, frozenset(k[:i] for k in names for i in range(1, len(k)))
+
+
 def en_name_keys(text: str) -> set[str]:
     """Capitalised words and word pairs as toneless pinyin candidates (Chongqing, Wang Wen → wangwen)."""
     caps = [m.group().lower().replace("-", "") for m in _CAP_RE.finditer(text)]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+import os
 import sys
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -12,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from glossary.cli import State, console, err_console, fail, pass_state
-from glossary.errors import GlossaryError
+from glossary.errors import GlossaryError, InputError
 
 MAX_ISSUES_SHOWN = 20
 
@@ -40,7 +45,7 @@ def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Pa
 
     Exit code: 0 all stored, 1 some files were refused (others stored), 2 nothing could be ingested.
     """
-    from glossary.ingest import iter_input_files, read_aligned, read_pair
+    from glossary.ingest import anchors_of, iter_input_files, read_pair
 
     if bool(zh_file) != bool(en_file):
         fail("--zh and --en must be given together")
@@ -52,35 +57,124 @@ def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Pa
         if not p.exists():
             fail(f"{p}: no such file or directory")
     svc = st.service()
-    anchors = [] if no_anchors else svc.approved_pairs()
-    jobs: list[tuple[str, object]] = []
-    if zh_file:
-        jobs.append((f"{zh_file}+{en_file}", lambda: read_pair(zh_file, en_file, unaligned, anchors)))
-    for f in iter_input_files(paths):
-        jobs.append((str(f), (lambda f=f: read_aligned(f, anchors, None if fmt == "auto" else fmt))))
-    if not jobs:
+    pairs = [] if no_anchors else svc.approved_pairs()
+    anchors = anchors_of(pairs)
+    files = iter_input_files(paths)
+    if not files and not zh_file:
         fail("no input files found (looked for " + ", ".join(sorted({".txt", ".tmx", ".xlf", ".tsv"})) + " …)")
+    first: list[tuple[str, object]] = []
+    if zh_file:
+        first.append((f"{zh_file}+{en_file}", lambda: read_pair(zh_file, en_file, unaligned, anchors)))
+    total = len(files) + len(first)
+    jobs = itertools.chain(first, _file_jobs(files, pairs, anchors, None if fmt == "auto" else fmt))
 
     rows, errors, issues, skipped = [], [], [], []
     with _progress() as prog:
-        task = prog.add_task("", total=len(jobs))
+        task = prog.add_task("", total=total)
         for name, job in jobs:
             prog.update(task, description=escape(Path(name).name[:40]))
             try:
                 doc = job()
+                kinds: Counter = Counter(p.bead for p in doc.pairs)
+                if doc.batches is not None:
+                    doc.batches = _counted(doc.batches, kinds)
                 doc_id, created = svc.store_document(doc)
             except GlossaryError as exc:
                 errors.append(str(exc))
                 err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             else:
-                rows.append((doc, created))
+                rows.append((_Row(doc.raw.path, doc.raw.format, doc.raw.encoding, kinds, len(doc.skipped)), created))
                 issues.extend(doc.issues and [(doc.raw.path, i) for i in doc.issues])
                 skipped.extend(doc.skipped)
             prog.advance(task)
-    if rows or len(jobs) > 1:  # a single refused file: just its one-line error
+    if rows or total > 1:  # a single refused file: just its one-line error
         _summary(rows, errors, issues, skipped, verbose)
     if errors:
         raise click.exceptions.Exit(2 if not rows else 1)
+
+
+STREAM_BYTES = 4 * 1024 * 1024  # larger files are read in this process, bitext streamed in batches
+POOL_MIN_FILES = 8  # fewer files are not worth starting worker processes for
+
+
+@dataclass
+class _Row:
+    """What the summary needs of one ingested document (the pairs themselves are not kept)."""
+
+    path: str
+    format: str
+    encoding: str
+    kinds: Counter
+    skipped: int
+
+
+def _counted(batches, kinds: Counter):
+    for batch in batches:
+        kinds.update(p.bead for p in batch)
+        yield batch
+
+
+def workers() -> int:
+    """Worker processes for parsing, cleaning and aligning: $GLOSSARY_JOBS, else the usable cores (max 8)."""
+    env = os.environ.get("GLOSSARY_JOBS", "").strip()
+    if env.isdigit():
+        return max(1, int(env))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
+def _file_jobs(files: list[Path], pairs: list, anchors, fmt: str | None):
+    """(name, job) per file, in input order. With many files, small ones are read, cleaned and aligned in a
+    process pool ahead of the main process, which stores each document in its own transaction; large files
+    are read here with bitext streamed in batches (bounded memory)."""
+    from glossary.ingest import init_worker, read_aligned, read_file_job
+
+    def big(f: Path) -> bool:
+        try:
+            return f.stat().st_size > STREAM_BYTES
+        except OSError:
+            return False
+
+    def local(f: Path):
+        return lambda: read_aligned(f, anchors, fmt, stream=True)
+
+    n = workers()
+    if n < 2 or sum(1 for f in files if not big(f)) < POOL_MIN_FILES:
+        for f in files:
+            yield str(f), local(f)
+        return
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
+                             initargs=(pairs,)) as ex:
+        pending: deque = deque()
+        todo = iter(files)
+
+        def fill() -> None:
+            while len(pending) < 4 * n:
+                f = next(todo, None)
+                if f is None:
+                    return
+                pending.append((f, None if big(f) else ex.submit(read_file_job, str(f), fmt)))
+
+        try:
+            fill()
+            while pending:
+                f, fut = pending.popleft()
+                fill()
+                yield str(f), local(f) if fut is None else (lambda fut=fut: _result(fut))
+        finally:
+            for _, fut in pending:
+                if fut is not None:
+                    fut.cancel()
+
+
+def _result(fut):
+    doc, error = fut.result()
+    if error is not None:
+        raise InputError(error)
+    return doc
 
 
 def _summary(rows, errors, issues, skipped, verbose: bool) -> None:
@@ -90,10 +184,9 @@ def _summary(rows, errors, issues, skipped, verbose: bool) -> None:
         for col, just in (("format", "left"), ("encoding", "left"), ("pairs", "right"),
                           ("beads", "left"), ("skipped", "right"), ("status", "left")):
             t.add_column(col, justify=just)
-        for doc, created in rows:
-            kinds = Counter(p.bead for p in doc.pairs)
-            t.add_row(escape(_short(doc.raw.path)), doc.raw.format, doc.raw.encoding, str(len(doc.pairs)),
-                      " ".join(f"{k}:{v}" for k, v in sorted(kinds.items())), str(len(doc.skipped)),
+        for row, created in rows:
+            t.add_row(escape(_short(row.path)), row.format, row.encoding, str(sum(row.kinds.values())),
+                      " ".join(f"{k}:{v}" for k, v in sorted(row.kinds.items())), str(row.skipped),
                       "stored" if created else "[dim]already stored (same sha256)[/dim]")
         console.print(t)
     moj = [(p, i) for p, i in issues if i.kind == "mojibake"]
@@ -114,7 +207,7 @@ def _summary(rows, errors, issues, skipped, verbose: bool) -> None:
                 console.print("  " + escape(s), highlight=False, soft_wrap=True)
     stored = sum(1 for _, c in rows if c)
     console.print(f"files: {len(rows) + len(errors)} read, {stored} stored, {len(rows) - stored} unchanged, "
-                  f"{len(errors)} refused; segments stored: {sum(len(d.pairs) for d, c in rows if c)}")
+                  f"{len(errors)} refused; segments stored: {sum(sum(r.kinds.values()) for r, c in rows if c)}")
     sys.stdout.flush()
 
 

@@ -132,8 +132,27 @@ def _add(pairs: list[BiPair], src, trg, s, t, line: int) -> None:
 
 def read_tsv(text: str, path: str) -> tuple[list[BiPair], list[str]]:
     """zh<TAB>en lines (columns may be swapped; decided by script per line). Returns (pairs, skipped notes)."""
-    pairs, skipped = [], []
-    for no, line in enumerate(text.splitlines(), start=1):
+    skipped: list[str] = []
+    return list(iter_tsv(text, path, skipped)), skipped
+
+
+def _lines(text: str):
+    """(line number, line) of `text` without building a list of all lines (splitlines() semantics for \n, \r\n)."""
+    start, no, n = 0, 1, len(text)
+    while start < n:
+        end = text.find("\n", start)
+        if end < 0:
+            end = n
+        line = text[start:end]
+        for part in line.splitlines() or [""]:  # rare: other line separators inside a \n-terminated line
+            yield no, part
+            no += 1
+        start = end + 1
+
+
+def iter_tsv(text: str, path: str, skipped: list[str]):
+    """zh<TAB>en lines as BiPairs, lazily; notes on refused lines are appended to `skipped`."""
+    for no, line in _lines(text):
         if not line.strip():
             continue
         cols = line.split("\t")
@@ -143,11 +162,10 @@ def read_tsv(text: str, path: str) -> tuple[list[BiPair], list[str]]:
         a, b = cols[0].strip(), cols[1].strip()
         la, lb = line_lang(a), line_lang(b)
         if la == "zh" and lb == "en":
-            pairs.append(BiPair(a, b, no))
+            yield BiPair(a, b, no)
         elif la == "en" and lb == "zh":
-            pairs.append(BiPair(b, a, no))
+            yield BiPair(b, a, no)
         elif no == 1:
             continue  # header line like "zh<TAB>en"
         else:
             skipped.append(f"{path}:{no}:1: columns are not one Chinese and one English text")
-    return pairs, skipped

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from glossary.data import AlignedDocument
@@ -25,32 +25,46 @@ class SegmentRow:
     zh_norm: str
 
 
+SEGMENT_BATCH = 2000
+
+
 def store_document(session: Session, aligned: AlignedDocument, user: str) -> tuple[int, bool]:
-    """Insert the document and its segment pairs; (existing id, False) if these bytes were stored before."""
+    """Insert the document and its segment pairs; (existing id, False) if these bytes were stored before.
+
+    Lazily produced pairs (`aligned.batches`) are consumed here, batch by batch, inside the caller's
+    transaction; the report (issues, skipped) is written once they are all in.
+    """
     raw = aligned.raw
     existing = session.scalar(select(Document.id).where(Document.sha256 == raw.sha256))
     if existing is not None:
         return existing, False
     doc = Document(
         path=str(raw.path), name=os.path.basename(str(raw.path)) or str(raw.path), sha256=raw.sha256,
-        encoding=raw.encoding, format=raw.format, size=raw.size, imported_by=user,
-        report={
-            "issues": [asdict(i) for i in aligned.issues],
-            "skipped": list(aligned.skipped),
-        },
+        encoding=raw.encoding, format=raw.format, size=raw.size, imported_by=user, report={},
     )
     session.add(doc)
     session.flush()
-    session.add_all(
-        Segment(
-            document_id=doc.id, position=p.position if p.position is not None else i, zh=p.zh or "",
-            en=p.en or "", zh_norm=p.zh_norm or to_simplified(p.zh or ""), score=p.score,
-            bead=p.bead or None, zh_line=p.zh_line or None, en_line=p.en_line or None,
-        )
-        for i, p in enumerate(aligned.pairs)
-    )
+    batches = aligned.batches if aligned.batches is not None else _chunks(aligned.pairs, SEGMENT_BATCH)
+    i = 0
+    for batch in batches:
+        rows = []
+        for p in batch:
+            rows.append({
+                "document_id": doc.id, "position": p.position if p.position is not None else i, "zh": p.zh or "",
+                "en": p.en or "", "zh_norm": p.zh_norm or to_simplified(p.zh or ""), "score": p.score,
+                "bead": p.bead or None, "zh_line": p.zh_line or None, "en_line": p.en_line or None,
+            })
+            i += 1
+        if rows:
+            session.execute(insert(Segment), rows)
+    doc.report = {"issues": [asdict(x) for x in aligned.issues], "skipped": list(aligned.skipped)}
     session.flush()
     return doc.id, True
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for k in range(0, len(items), size):
+        yield items[k:k + size]
 
 
 def iter_segments(sessions, batch: int = 2000) -> Iterator[SegmentRow]:
