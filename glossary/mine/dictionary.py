@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-_CACHE_VERSION = 8
+_CACHE_VERSION = 9
 
 EN_STOPWORDS = frozenset(
     """a an the of and or for to in on at by with from as into onto than then that this these those
@@ -100,6 +100,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     shortest: dict[str, int] = {}
     lines: list[tuple[str, str, str]] = []
     surnames: dict[str, set[str]] = {}
+    proper: set[str] = set()
     with gzip.open(source or _source_path(), "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -115,6 +116,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
                 n = min((len(gloss_stems(sense, refs=False)) or 9) for sense in m.group(4).split("/"))
                 shortest[simp] = min(n, shortest.get(simp, 9))
                 if m.group(3)[:1].isupper():
+                    proper.add(simp)
                     sur = _person_surname(m.group(4), m.group(3))
                     if sur:
                         surnames.setdefault(simp, set()).add(sur)
@@ -122,6 +124,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     out.update({"\x00" + k: v for k, v in shortest.items() if len(k) >= 2})
     out.update(_prefix_entries(lines))
     out.update({"\x02" + k: frozenset(v) for k, v in surnames.items()})
+    out.update({"\x03" + k: frozenset() for k in proper})
     return out
 
 
@@ -138,6 +141,11 @@ def _person_surname(gloss: str, reading: str = "") -> str:
     if re.sub(r"[^a-z]", "", m.group(1).lower()) == re.sub(r"[^a-z]", "", reading.lower().replace("u:", "v")):
         return ""  # a Chinese name in pinyin (Xi Jinping): family name first, matched by pinyin anyway
     return stem(words[-1]) if words[-1][:1].isupper() else ""
+
+
+def is_proper_name(word: str) -> bool:
+    """The dictionary lists `word` as a proper name (capitalised reading: a person, place or organisation)."""
+    return "\x03" + word in cedict()
 
 
 def surname_stems(word: str) -> frozenset[str]:
@@ -211,3 +219,35 @@ def abbreviation_stems(ch: str) -> frozenset[str]:
     """English stems of the dictionary words a character can abbreviate (智 → 智能 smart, 博 → 博览会 expo): Chinese
     short forms (智博会) keep one character of each word of the full name."""
     return cedict().get("\x01" + ch, frozenset())
+
+
+@lru_cache(maxsize=1)
+def _proper_automaton():
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for k in cedict():
+        if k[:1] == "\x03" and len(k) >= 3:
+            auto.add_word(k[1:], k[1:])
+    auto.make_automaton()
+    return auto
+
+
+def proper_name_occurrences(texts: list[str]) -> dict[str, list[tuple[int, int, int]]]:
+    """{dictionary proper name: [(text index, start, end)]} for every ≥2-character proper name (基辅, 利马) found
+    in the texts, longest match at each position (jieba tags some as common nouns, so they never become
+    candidates otherwise)."""
+    auto = _proper_automaton()
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for si, text in enumerate(texts):
+        best: dict[int, int] = {}  # start → longest end
+        for end, w in auto.iter(text):
+            s = end + 1 - len(w)
+            if best.get(s, 0) < end + 1:
+                best[s] = end + 1
+        last = 0
+        for s in sorted(best):
+            if s >= last:  # non-overlapping, leftmost-longest
+                out.setdefault(text[s : best[s]], []).append((si, s, best[s]))
+                last = best[s]
+    return out

@@ -345,6 +345,9 @@ def _is_acronym_form(pr: "Pairing", k: str) -> bool:
 def extend(pr: "Pairing", best: str, tokens: list, texts: list[str], min_share: float = 0.6) -> str:
     """Prefer the longest well-supported span: when the preferred English is, in most of its occurrences, followed
     (or preceded) by the same word ('deputy director' + 'general'), the longer span is the translation."""
+    surf = pr.surfaces.get(best)
+    if surf and transliteration.name_evidence(pr.zh, max(surf, key=surf.get)):
+        return best  # a name read off the zh (Xi Jinping): the word next to it is a title, not part of it
     for _ in range(1):  # one word: a longer run is a phrase around the term, not the term
         places = pr.places[best]
         if len(places) < 3:
@@ -399,3 +402,56 @@ def combine(local: float, cooc: float, joint: int, acronym: bool, termhood: floa
     p_cooc = 0.85 * cooc * joint / (joint + 1.0)
     p = 1.0 - (1.0 - p_local) * (1.0 - p_cooc) * (1.0 - (0.3 if acronym else 0.0)) * (1.0 - name_bonus)
     return round(max(0.0, min(1.0, p * (0.3 + 0.7 * termhood))), 4)
+
+
+FALLBACK_MIN_DICE = 0.6
+
+
+def name_doc_freq(en_toks: list[list[EnToken]]) -> Counter:
+    """Segments each capitalised word occurs in (lower-cased), for the co-occurrence fallback."""
+    df: Counter = Counter()
+    for toks in en_toks:
+        df.update({t.text.lower() for t in toks if t.cap and not t.stop and t.text[:1].isalpha()})
+    return df
+
+
+def cooc_fallback(z: str, places: list[tuple[int, int, int]], en_toks: list[list[EnToken]], en_text: list[str],
+                  df: Counter, taken: set[str]) -> tuple["Pairing", str, float] | None:
+    """A name with no dictionary, pinyin or sound evidence (石破茂 ↔ Ishiba): the capitalised word (or run of
+    adjacent such words) that occurs in (nearly) every segment of the zh term and rarely elsewhere, by Dice.
+    taken: lower-cased words already explained as other terms' English. Returns (pairing, key, local=0)."""
+    segs = sorted({si for si, _, _ in places})
+    if len(segs) < 2:
+        return None
+    joint: Counter = Counter()
+    for si in segs:
+        joint.update({t.text.lower() for t in en_toks[si] if t.cap and not t.stop and t.text[:1].isalpha()
+                      and not t.acronym and t.text.lower() not in taken})
+    if not joint:
+        return None
+    dice_of = {w: 2.0 * j / (len(segs) + df[w]) for w, j in joint.items() if j >= max(2, 0.8 * len(segs))}
+    if not dice_of:
+        return None
+    top = max(dice_of.values())
+    if top < FALLBACK_MIN_DICE:
+        return None
+    words = {w for w, v in dice_of.items() if v >= top - 1e-9}
+    pr = Pairing(z)
+    pr.n_occ = len(segs)
+    key = ""
+    for oi, si in enumerate(segs):
+        toks = en_toks[si]
+        idx = [k for k, t in enumerate(toks) if t.text.lower() in words]
+        if not idx:
+            continue
+        a, b = idx[0], idx[0]
+        while b + 1 < len(toks) and toks[b + 1].text.lower() in words and not toks[b + 1].brk:
+            b += 1
+        if any(k > b for k in idx):
+            return None  # the top words are not one name: ambiguous
+        pr.add(oi, si, en_text[si], toks, [(1e-6, a, b)])
+    if not pr.support and not pr.places:
+        return None
+    key = max(pr.places, key=lambda k: (len(pr.places[k]), len(k)))
+    pr.support[key] += 1e-6
+    return pr, key, 0.0

@@ -80,7 +80,7 @@ TRANSLIT_CHARS = frozenset(
     "里利莉列林琳隆卢鲁路伦罗洛马玛迈麦曼芒梅门蒙米密缅明莫墨姆穆纳娜乃奈南内尼涅努诺欧帕潘佩彭皮珀普齐"
     "奇恰乔切琼丘萨塞桑瑟森沙尚舍申施什史舒斯松苏索塔泰坦汤唐特滕提图托瓦旺威韦维温沃乌武西希锡席夏谢"
     "辛休雅亚扬耶伊英尤约泽扎詹兹朱卓佐茨楚喀纽斐黎朔丽仑翁蓬卜廷汀莎妮娃琪娅丝尧伍邓龙文谭山宋瑞仁赞钦"
-    "迦柏桑萨姆默赖罕汗穆扎")
+    "迦柏桑萨姆默赖罕汗穆扎连")
 
 _PY_INITIALS = (("zh", "J"), ("ch", "J"), ("sh", "S"), ("b", "P"), ("p", "P"), ("m", "M"), ("f", "F"),
                 ("d", "T"), ("t", "T"), ("n", "N"), ("l", "L"), ("g", "K"), ("k", "K"), ("h", "H"),
@@ -185,3 +185,51 @@ def translit_similarity(zh: str, en: str) -> float:
         return round(letters, 3) if a == b and letters >= 0.75 else 0.0
     skel = max(0.0, 1.0 - _skeleton_distance(a, b) / max(len(a), len(b)))
     return round(0.75 * skel + 0.25 * letters, 3)
+
+
+_NAME_PARTICLES = frozenset({"von", "der", "van", "de", "da", "al", "bin", "la", "le", "di", "du"})
+
+
+def name_form(en: str, max_words: int = 4) -> bool:
+    """`en` is written as a proper name: 1–4 capitalised words (particles von/der/al- allowed), no digits."""
+    words = en.replace("-", " ").split()
+    if not words or len(words) > max_words or any(c.isdigit() for c in en):
+        return False
+    return words[-1][:1].isupper() and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+
+
+def _letters(s: str) -> str:
+    return "".join(c for c in _fold_accents(s.lower()) if c.isalpha())
+
+
+def name_evidence(zh: str, en: str, proper_name: bool = False) -> bool:
+    """The zh term is a name and `en` renders it: `en` is a proper-name form and either the dictionary lists
+    `zh` as a proper name (proper_name, with the English matched by the caller), or `en` is its pinyin
+    (王雯 Wang Wen, 钦州 Qinzhou), or a word of `en` sounds like its transliteration (布林肯 Blinken)."""
+    if not name_form(en) or not (2 <= len(zh) <= 8) or not all("\u3400" <= c <= "\u9fff" for c in zh):
+        return False
+    if proper_name:
+        return True
+    if _letters(en) in (_letters(romanize_name(zh)), _letters(romanize_place(zh))):
+        return True
+    return any(translit_similarity(zh, w) >= 0.75 for w in en.replace("-", " ").split() if len(w) >= 3)
+
+
+def name_runs(texts: list[str], min_chars: int = 3) -> dict[str, list[tuple[int, int, int]]]:
+    """Maximal runs of ≥ min_chars transliteration characters per text, {run: [(text index, start, end)]}:
+    foreign names jieba cuts apart (托|卡耶夫) or glues to a neighbour are candidates whole."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    chars = TRANSLIT_CHARS
+    for si, text in enumerate(texts):
+        i, n = 0, len(text)
+        while i < n:
+            if text[i] not in chars:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and text[j] in chars:
+                j += 1
+            if j - i >= min_chars:
+                out.setdefault(text[i:j], []).append((si, i, j))
+            i = j
+    return out

@@ -1,0 +1,104 @@
+"""Score a paired zh–en candidate: termhood adjustments, name evidence and one calibrated logistic score 0–1."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from glossary.mine import dictionary, transliteration
+from glossary.mine import zh_candidates as zhc
+
+PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+NAME_TERMHOOD = 0.7  # termhood floor of a zh string the English renders as a name (names need not recur)
+
+
+def name_like(z: str, st: zhc.Termhood) -> bool:
+    """Worth pairing even with low termhood: a name-tagged word, a dictionary proper name or a run that reads
+    as a transliteration (its pairing must still find name evidence before it scores)."""
+    if not (2 <= len(z) <= 8) or not all("\u3400" <= c <= "\u9fff" for c in z):
+        return False
+    if st.words == 1 and st.tags.keys() & (zhc.NAME_TAGS | {"oov"}):
+        return True
+    if dictionary.is_proper_name(z):
+        return True
+    return len(z) >= 3 and sum(c in transliteration.TRANSLIT_CHARS for c in z) >= 0.75 * len(z)
+
+
+@dataclass(slots=True)
+class Signals:
+    """The evidence of one candidate, as the calibrated score sees it."""
+
+    local: float  # dictionary/pinyin/transliteration coverage of the English span, mean over occurrences
+    dice: float  # co-occurrence of zh term and English over segments
+    joint: int  # segments with both
+    acronym: bool  # the English has an acronym in the corpus
+    termhood: float  # zh termhood after the adjustments below
+    name: bool  # the English renders the zh as a name (pinyin, transliteration, dictionary proper name)
+    generic: bool  # one lower-case English word (general vocabulary)
+    freq: int
+    partial: bool = False  # the English name runs on into a word the zh neighbour transliterates (向|琼花)
+
+    def vector(self) -> list[float]:
+        return [self.local, self.dice * self.joint / (self.joint + 1.0), self.termhood, float(self.acronym),
+                float(self.name), float(self.generic), math.log2(1 + self.freq) / 4.0]
+
+
+def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float, d: float, joint: int,
+            acronym: bool, partial: bool = False) -> Signals:
+    """Termhood with the miner's corrections (names floored, generic phrases and mis-tagged names cut)."""
+    th = st.score()
+    lower = any(s[:1].islower() for s in surfaces)
+    key = best_surface.lower()
+    if st.freq == 1 and st.tags.keys() & PERSON_TAGS and transliteration.sound_similarity(z, key) < 0.5:
+        th = min(th, 0.45 if st.lexical else 0.1)  # tagged as a person name, but not translated as one
+    elif st.freq == 1 and st.words == 1 and st.tags.keys() & zhc.NAME_TAGS and lower:
+        th = min(th, 0.45 if st.lexical else 0.1)  # a 'name' whose English is not a name: 新格局 new pattern
+    if st.words >= 3 and st.freq <= 2 and lower:
+        th *= 0.4  # a rare phrase of three or more words is a term when it is a name, rarely otherwise
+    generic = " " not in best_surface.strip() and lower
+    if generic:
+        th *= 0.3  # one lower-case word ('foreign', 'deepening'): general vocabulary, rarely a term
+    name = transliteration.name_evidence(z, best_surface, dictionary.is_proper_name(z) and local >= 0.8)
+    partial = partial and name  # only a name can be a piece of a longer name
+    if partial:
+        th = min(th, 0.1)  # a piece of a longer name (琼花 of 向琼花 Xiang Qionghua)
+    elif name and local >= 0.6:
+        th = max(th, NAME_TERMHOOD)
+    return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial)
+
+
+def partial_name(zh_places: list[tuple[int, int, int]], en_places: list[tuple], zh_text, en_text) -> bool:
+    """Some occurrence's English span is next to a capitalised word that the zh character next to the term
+    reads as (zh 向[琼花] ~ en Xiang [Qionghua]): the term is part of a longer name. zh_text(si)/en_text[si]."""
+    spans = {}
+    for seg, _, _, start, end in en_places:
+        spans.setdefault(seg, (start, end))
+    for si, a, b in zh_places:
+        got = spans.get(si)
+        if got is None:
+            continue
+        zh, en = zh_text(si), en_text[si]
+        before = en[: got[0]].split()[-1:] or [""]
+        after = en[got[1] :].split()[:1] or [""]
+        for ch, word in ((zh[a - 1] if a > 0 else "", before[0]), (zh[b] if b < len(zh) else "", after[0])):
+            w = "".join(c for c in word.lower() if c.isalpha())
+            if ch and word[:1].isupper() and w and w in transliteration.readings(ch):
+                return True
+    return False
+
+
+# Logistic calibration: p = sigmoid(W · signals.vector() + B), fitted by glossary/evaluation/calibrate_mine.py
+# on the hand-judged seed proposals and the held-out news corpus (see that script for the data and the fit).
+W = None
+B = 0.0
+
+
+def score(sig: Signals) -> float:
+    """Probability-like 0..1 score that the pair is a correct glossary entry."""
+    if W is None:
+        from glossary.mine.pairing import combine
+
+        bonus = 0.3 if sig.name else 0.0
+        return combine(sig.local, sig.dice, sig.joint, sig.acronym, sig.termhood, bonus)
+    x = sum(w * v for w, v in zip(W, sig.vector())) + B
+    return round(1.0 / (1.0 + math.exp(-x)), 4)
