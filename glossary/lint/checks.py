@@ -147,10 +147,10 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
     out = []
     for r, sc in scans:
         norm = sc.view.norm
-        starts = [s for s, _ in sc.spans]
+        starts, ends = sc.starts, sc.ends
         seen: set[tuple[int, int]] = set()
         for p, e, (_, items) in iter_words(g.anchor_auto, norm, shorter=False):
-            if _overlaps(sc.spans, starts, p, e):
+            if _overlaps(ends, starts, p, e):
                 continue  # anchors inside exact matches never fire (one word: it cannot straddle a match)
             before, after = norm[max(0, p - 16):p], norm[e:e + 16]
             # cheap pre-filter: the term's neighbouring words (first 3 letters) sit next to the anchor
@@ -161,7 +161,7 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
                 if best is None:
                     continue
                 s, t_end, text = best
-                if (s, t_end) in seen or text in g.known_en or _overlaps(sc.spans, starts, s, t_end) \
+                if (s, t_end) in seen or text in g.known_en or _overlaps(ends, starts, s, t_end) \
                         or not _wordwise(text, item.words):
                     continue
                 seen.add((s, t_end))
@@ -190,9 +190,10 @@ def _extend(norm: str, p: int, e: int, before: int, after: int) -> tuple[int, in
     return s, t
 
 
-def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+def _overlaps(ends: list[int], starts: list[int], s: int, e: int) -> bool:
+    """Whether [s, e) overlaps a matched span (spans sorted and disjoint)."""
     k = bisect.bisect_left(starts, e) - 1
-    return k >= 0 and spans[k][1] > s
+    return k >= 0 and ends[k] > s
 
 
 def _wordwise(text: str, words: list[str]) -> bool:

@@ -20,6 +20,7 @@ from glossary.text.clean import match_form, strip_ruby
 _SEP = re.compile(r"[^0-9a-z\u00c0-\u024f.,;:!? ]")
 _SPACES = re.compile(r" {2,}")
 _TRAIL_OK = frozenset(" .,;:!?")
+_BOUNDARY = re.compile(r"[ .,;:!?]")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class View:
     norm: str
     _at: list[int] = field(default_factory=list)  # norm offsets where a shift starts
     _shift: list[int] = field(default_factory=list)  # original - norm from that offset on
+    same: str | None = None  # English views: the original at norm offsets, a collapsed run as one NUL
 
     def orig(self, i: int) -> int:
         """Original offset of norm offset i (i may equal len(norm))."""
@@ -59,19 +61,27 @@ def _fold(text: str) -> str:
 
 
 def en_view(text: str) -> View:
-    """Lower-cased, separators as single spaces (line breaks, hyphens, quotes, CJK), offsets mapped back."""
+    """Lower-cased, separators as single spaces (line breaks, hyphens, quotes, CJK), offsets mapped back.
+
+    Also `same`: the original text at norm offsets (each collapsed run of separators as one NUL), so a
+    match whose surface is a term as written is recognised without mapping offsets back (see _match_en)."""
     t = _fold(text)
     runs = [m.span() for m in _SPACES.finditer(t)] if "  " in t else []
     if not runs:
-        return View(t)
+        return View(t, same=text)
     at: list[int] = []
     shift: list[int] = []
     removed = 0
+    parts = []
+    prev = 0
     for s, e in runs:
+        parts.append(text[prev:s])
+        prev = e
         removed += e - s - 1
         at.append(e - removed)
         shift.append(removed)
-    return View(_SPACES.sub(" ", t), at, shift)
+    parts.append(text[prev:])
+    return View(_SPACES.sub(" ", t), at, shift, "\0".join(parts))
 
 
 def zh_view(text: str) -> View:
@@ -199,7 +209,12 @@ class EnScan:
 
     view: View
     matches: list[Match]
-    spans: list[tuple[int, int]]  # norm spans of the matches, sorted
+    starts: list[int]  # norm spans of every match (also those left out of `matches`), sorted
+    ends: list[int]
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts, self.ends))
 
 
 @dataclass
@@ -219,8 +234,7 @@ class Glossary:
 
         lean: leave out matches no English-only check can use (see `_quiet`); their spans are still kept."""
         view = en_view(text)
-        matches, spans = _match_en(self.en_auto, view, text, self.concepts, offset, file, lean)
-        return EnScan(view, matches, spans)
+        return EnScan(view, *_match_en(self.en_auto, view, text, self.concepts, offset, file, lean))
 
     def match_en(self, text: str, offset: int = 0, file=None) -> list[Match]:
         return self.scan_en(text, offset, file).matches
@@ -324,10 +338,14 @@ def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None =
         fast = (ci, ti, form, False) if single else None
         if not single or (quiet == QUIET_LOWER and form not in ("base", "plural")):
             quiet = QUIET_EXACT if single and quiet else 0
-        # fast: the only, case-insensitive target; then, for a quiet target (see _quiet), the term as written
-        # and whether any casing of the lower-case term is fine
-        auto.add_word(key, (len(key), tuple(t[:4] for t in targets), fast,
-                            terms[(ci, ti)] if quiet and terms else None, quiet == QUIET_LOWER))
+        # value: (key length, targets, fast, exact, lower). fast: the only, case-insensitive target; for a
+        # quiet target (see _quiet): exact, the term as written when a surface of the key's length can equal
+        # it, and lower, the key when any casing of the lower-case term is fine
+        text = terms[(ci, ti)] if quiet and terms else None
+        if text is not None and len(text) != len(key) - 1:
+            text = None  # a surface of the key's length can never equal it (runs collapse)
+        auto.add_word(key, (len(key), tuple(t[:4] for t in targets), fast, text,
+                            key[1:] if quiet == QUIET_LOWER and terms else None))
     auto.make_automaton()
     return auto
 
@@ -361,45 +379,55 @@ def iter_words(auto, norm: str, shorter: bool = True):
 
 def _shorter(auto, padded: str, start: int, end: int):
     """The longest key starting at `start` that ends on a word boundary before `end` (rarely needed)."""
-    for k in range(end - 1, start + 1, -1):
-        if padded[k] in _TRAIL_OK:
-            cand = padded[start:k]
-            if auto.exists(cand):
-                return auto.get(cand), k
+    for k in reversed([m.start() for m in _BOUNDARY.finditer(padded, start + 2, end)]):
+        cand = padded[start:k]
+        if auto.exists(cand):
+            return auto.get(cand), k
     return None, end
 
 
 def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int = 0, file=None,
-              lean: bool = False) -> tuple[list[Match], list[tuple[int, int]]]:
+              lean: bool = False) -> tuple[list[Match], list[int], list[int]]:
+    """(matches, norm starts, norm ends) of every whole-word leftmost-longest English match (the hot path:
+    no object is made for a match until it is certain a check can use it)."""
     if auto is None or not view.norm:
-        return [], []
+        return [], [], []
     out: list[Match] = []
-    spans: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    add_start, add_end = starts.append, ends.append
     at, shift = view._at, view._shift
     bisect_right = bisect.bisect_right
     n = len(text)
-    padded = " " + view.norm
-    pn = len(padded)
-    for last, value in auto.iter_long(padded):  # iter_words, inlined: this loop is the hot path
+    same = view.same if lean else None
+    low = same.lower() if same is not None else None
+    if low is not None and len(low) != len(same):
+        low = _lower_same_length(same)
+    # a trailing space: no key ends in a space, so matches are unchanged and `end < len` checks go away
+    padded = " " + view.norm + " "
+    trail = _TRAIL_OK
+    for last, value in auto.iter_long(padded):  # iter_words, inlined
         end = last + 1
         start = end - value[0]
-        if end < pn and padded[end] not in _TRAIL_OK:
+        if padded[end] not in trail:
             value, end = _shorter(auto, padded, start, end)
             if value is None:
                 continue
         end -= 1
-        spans.append((start, end))
+        add_start(start)
+        add_end(end)
+        # a quiet match (see _quiet) needs no object when its surface is the term as written or, for a
+        # lower-case term, any casing of it: `same` holds the original at norm offsets (a collapsed run is
+        # one NUL, so a surface with collapsed separators never compares equal) and quiet texts have the
+        # key's length, so startswith compares exactly the surface (value: see _automaton)
+        if same is not None and ((value[3] is not None and same.startswith(value[3], start))
+                                 or (value[4] is not None and low.startswith(value[4], start))):
+            continue
         if at:
             k = bisect_right(at, start) - 1
             o_start = start + (shift[k] if k >= 0 else 0)
         else:
             o_start = start
-        if lean and value[3] is not None:
-            # a quiet match needs no object when its surface is the term as written (or, for a lower-case
-            # term, any casing of it); a span with collapsed separators never compares equal here
-            surface = text[o_start:o_start + end - start]
-            if surface == value[3] or (value[4] and surface.lower() == padded[start + 1:end + 1]):
-                continue
         if at:
             k = bisect_right(at, end - 1) - 1
             o_end = end + (shift[k] if k >= 0 else 0)
@@ -416,7 +444,7 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
         concept = concepts[ci]
         out.append(Match(o_start + offset, o_end + offset, surface, "en", concept, concept.entry.terms[ti], form,
                          acronym, file))
-    return out, spans
+    return out, starts, ends
 
 
 def _match_zh(auto, view: View, text: str, concepts: list[Concept], offset: int = 0, file=None) -> list[Match]:
