@@ -22,38 +22,49 @@ MAX_VARIANT_EXTRA = 2  # characters a zh variant may add (重庆市, 西部陆�
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
-def _prepare(item: tuple[str, str]) -> tuple[list, list]:
-    zh_norm, en = item
-    return zhc.tokenize(zh_norm), enc.tokenize(en)
+def _cut_chunk(chunk: list[str]) -> list[list[str]]:
+    return [zhc.cut_words(z) for z in chunk]
 
 
 def _init_worker(user_words: list[str]) -> None:
     zhc.add_user_words(user_words)
 
 
+def _zh_segments(words: list[list[str]]) -> list[tuple[list[str], list[str]]]:
+    """(words, POS tags) per segment; one shared tag lookup per distinct word."""
+    tag = zhc.word_tag
+    return [(ws, [tag(w)[0] for w in ws]) for ws in words]
+
+
 def tokenize_all(zh: list[str], en: list[str], user_words: list[str], workers: int | None,
                  tick: Callable[[int], None] | None = None) -> tuple[list, list]:
-    """Tokenise every segment pair, in a process pool when the corpus is large."""
-    items = list(zip(zh, en))
-    zh_toks, en_toks = [], []
+    """Tokenise every segment pair: ([(zh words, zh tags)], [[EnToken]]).
+
+    jieba (the costly part) runs in a process pool when the corpus is large, while this process tokenises the
+    English; workers send back plain word lists (tags are looked up here, once per distinct word)."""
+    n = len(zh)
     if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(items) >= PARALLEL_THRESHOLD else 1
+        workers = min(2, os.cpu_count() or 1) if n >= PARALLEL_THRESHOLD else 1
+    zhc.add_user_words(user_words)
+    step = 1000
     if workers > 1:
+        chunks = [zh[i : i + step] for i in range(0, n, step)]
         with get_context("fork").Pool(workers, _init_worker, (user_words,)) as pool:
-            for i, (zt, et) in enumerate(pool.imap(_prepare, items, chunksize=500)):
-                zh_toks.append(zt)
-                en_toks.append(et)
-                if tick and i % 1000 == 999:
-                    tick(1000)
+            pending = pool.imap(_cut_chunk, chunks)
+            en_toks = [enc.tokenize(e) for e in en]
+            zh_words: list[list[str]] = []
+            for got in pending:
+                zh_words.extend(got)
+                if tick:
+                    tick(len(got))
     else:
-        zhc.add_user_words(user_words)
-        for i, it in enumerate(items):
-            zt, et = _prepare(it)
-            zh_toks.append(zt)
-            en_toks.append(et)
-            if tick and i % 1000 == 999:
-                tick(1000)
-    return zh_toks, en_toks
+        en_toks, zh_words = [], []
+        for i in range(0, n, step):
+            zh_words.extend(zhc.cut_words(z) for z in zh[i : i + step])
+            en_toks.extend(enc.tokenize(e) for e in en[i : i + step])
+            if tick:
+                tick(min(step, n - i))
+    return _zh_segments(zh_words), en_toks
 
 
 _SHARED: dict = {}  # corpus shared with forked pairing workers (copy-on-write, never pickled)
@@ -176,18 +187,20 @@ def mine(
         done[0] += k
         step("tokenise", done[0], n)
 
-    zh_toks, en_toks = tokenize_all(zh_norm, en_text, list(user_words), workers, tick)
+    zh_segs, en_toks = tokenize_all(zh_norm, en_text, list(user_words), workers, tick)
     step("tokenise", n, n)
-    stats, occ = zhc.collect(zh_toks)
+    stats, occ = zhc.collect_words(zh_segs)
     _add_name_candidates(zh_norm, stats, occ)
+    del zh_segs, zh_norm
     skip_keys = {norm_key(s, "zh") for s in skip}
 
     # corpus-wide English facts: acronyms in parentheses and acronyms seen
     paren: dict[str, set[str]] = defaultdict(set)
     seen_acr: Counter = Counter()
     for i, toks in enumerate(en_toks):
-        for exp, acr in enc.parenthesised_acronyms(en_text[i], toks):
-            paren[enc.en_key(exp)].add(acr)
+        if "(" in en_text[i]:  # the only place an acronym is introduced
+            for exp, acr in enc.parenthesised_acronyms(en_text[i], toks):
+                paren[enc.en_key(exp)].add(acr)
         for t in toks:
             if t.acronym:
                 seen_acr[t.text] += 1
@@ -203,7 +216,9 @@ def mine(
     _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text)
 
     # co-occurrence of each zh term with its chosen English over all segments
-    en_lower = [" " + " ".join(enc.en_key(t.text) for t in toks) + " " for toks in en_toks]
+    keys: dict[str, str] = {}
+    en_lower = [" " + " ".join([keys.get(t.text) or keys.setdefault(t.text, enc.en_key(t.text)) for t in toks]) + " "
+                for toks in en_toks]
     wanted = {enc.en_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
               for s in pr.surfaces[k]}
     en_segs = _segment_docs(en_lower, wanted)
@@ -228,7 +243,7 @@ def mine(
     scored.sort(key=lambda x: (-x[0], x[1]))
 
     accepted = _resolve_nesting([z for s, z in scored if s >= min_score], chosen, stats)
-    cands = [_candidate(z, chosen[z], stats[z], occ[z], zh_toks, pairs, seg_ids, paren, seen_acr)
+    cands = [_candidate(z, chosen[z], stats[z], occ[z], (), pairs, seg_ids, paren, seen_acr)
              for z in accepted]
     cands = _merge_same_translation(cands)
     dups = variants.near_duplicates([(c.zh, c.en) for c in cands])
