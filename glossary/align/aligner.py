@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -93,6 +94,16 @@ class CostModel:
         self.zsize = _prefix([sum(w for _, w in ws) for ws in self.zw])
 
         self.esize = _prefix(self.ew)
+        self._zidx = [self._build_zh_index(i) for i in range(len(zf))]
+        self._ev: dict[tuple[int, int, int, int], tuple[float, int, int]] = {}
+        self._easy: dict[tuple[int, int], bool] = {}
+
+    def with_ratio(self, ratio: float) -> CostModel:
+        """The same model with another length ratio; lexical evidence (ratio-independent) is shared, not redone."""
+        other = copy.copy(self)
+        other.ratio = ratio
+        other._easy = {}
+        return other
 
     def _en_union(self, j0: int, b: int) -> tuple[frozenset, frozenset, frozenset, frozenset]:
         key = (j0, b)
@@ -107,24 +118,25 @@ class CostModel:
             self._eu[key] = v
         return v
 
+    def _build_zh_index(self, i: int) -> tuple[dict, frozenset, list[float]]:
+        masks: dict[str, int] = {}
+        for k, (g, _) in enumerate(self.zw[i]):
+            bit = 1 << k
+            for st in g:
+                masks[st] = masks.get(st, 0) | bit
+        return masks, frozenset(masks), [w for _, w in self.zw[i]]
+
     def _zh_index(self, i: int) -> tuple[dict, frozenset, list[float]]:
         """Per zh unit: stem -> bitmask of dictionary words glossed by it, all stems, word weights."""
-        v = self._zi.get(i)
-        if v is None:
-            masks: dict[str, int] = {}
-            for k, (g, _) in enumerate(self.zw[i]):
-                bit = 1 << k
-                for st in g:
-                    masks[st] = masks.get(st, 0) | bit
-            v = (masks, frozenset(masks), [w for _, w in self.zw[i]])
-            self._zi[i] = v
-        return v
+        return self._zidx[i]
 
     def _zh_union(self, i0: int, a: int) -> frozenset:
+        if a == 1:
+            return self._zidx[i0][1]
         key = (i0, a)
         v = self._zu.get(key)
         if v is None:
-            v = frozenset().union(*(self._zh_index(i)[1] for i in range(i0, i0 + a)))
+            v = frozenset().union(*(self._zidx[i][1] for i in range(i0, i0 + a)))
             self._zu[key] = v
         return v
 
@@ -133,8 +145,12 @@ class CostModel:
         key = (i, j0, b)
         v = self._pe.get(key)
         if v is None:
-            stems, anchors, names, _ = self._en_union(j0, b)
-            masks, allst, wts = self._zh_index(i)
+            if b == 1:
+                f = self.ef[j0]
+                stems, anchors, names = f.stems, f.anchors, f.names
+            else:
+                stems, anchors, names, _ = self._en_union(j0, b)
+            masks, allst, wts = self._zidx[i]
             mask = 0
             for st in allst & stems:
                 mask |= masks[st]
@@ -150,6 +166,10 @@ class CostModel:
 
     def evidence(self, i0: int, a: int, j0: int, b: int) -> tuple[float, int, int]:
         """(weighted dictionary Dice, matched anchors, numbers on the zh side missing in en) of a bead."""
+        key = (i0, a, j0, b)
+        v = self._ev.get(key)
+        if v is not None:
+            return v
         dict_hits = 0.0
         anchor_hits = 0
         for i in range(i0, i0 + a):
@@ -159,22 +179,36 @@ class CostModel:
         zs = self.zsize[i0 + a] - self.zsize[i0]
         es = self.esize[j0 + b] - self.esize[j0]
         # English side: weighted content stems explained by the glosses of the Chinese side
-        gl = self._zh_index(i0)[1] if a == 1 else self._zh_union(i0, a)
+        gl = self._zidx[i0][1] if a == 1 else self._zh_union(i0, a)
+        if b == 1:
+            f = self.ef[j0]
+            stems, enum = f.stems, f.numbers
+        else:
+            eu = self._en_union(j0, b)
+            stems, enum = eu[0], eu[3]
         ew = self.estem_w
-        en_hits = sum(ew[st] for st in gl & self._en_union(j0, b)[0])
+        en_hits = sum([ew[st] for st in gl & stems])
         dice = (dict_hits + en_hits) / (zs + es) if zs + es else 0.0
-        enum = self._en_union(j0, b)[3]
         if a == 1:
             missing = len(self.znum[i0] - enum)
         else:
             missing = len(frozenset().union(*self.znum[i0:i0 + a]) - enum)
-        return dice, min(anchor_hits, 4 * max(a, b)), missing
+        v = (dice, min(anchor_hits, 4 * max(a, b)), missing)
+        self._ev[key] = v
+        return v
 
     def length_cost(self, i0: int, a: int, j0: int, b: int) -> float:
         lz = self.zlen[i0 + a] - self.zlen[i0]
         le = self.elen[j0 + b] - self.elen[j0]
         r = math.log((le + 12.0) / (self.ratio * lz + 12.0))
         return r * r / (2 * self.p.sigma ** 2)
+
+    def is_easy(self, i: int, j: int) -> bool:
+        """Cached _is_easy(self, i, j)."""
+        v = self._easy.get((i, j))
+        if v is None:
+            v = self._easy[(i, j)] = _is_easy(self, i, j, self.p)
+        return v
 
     def crossings(self, i0: int, a: int, j0: int, b: int) -> int:
         c = 0
@@ -188,7 +222,10 @@ class CostModel:
         p = self.p
         if a == 0 or b == 0:
             return p.skip * (a + b)
-        cost = p.prior.get((a, b), 4.0) + self.length_cost(i0, a, j0, b)
+        lz = self.zlen[i0 + a] - self.zlen[i0]
+        le = self.elen[j0 + b] - self.elen[j0]
+        r = math.log((le + 12.0) / (self.ratio * lz + 12.0))
+        cost = p.prior.get((a, b), 4.0) + r * r / (2 * p.sigma ** 2)  # = length_cost(i0, a, j0, b)
         if cost > p.length_prune:  # hopeless lengths: skip the lexical work
             return cost + p.lex_weight * p.lex_threshold * (a + b) / 2.0
         dice, anchors, missing = self.evidence(i0, a, j0, b)
@@ -208,11 +245,11 @@ class CostModel:
                 if size > 0 and self.pe(i, j0, b)[0] < self.p.orphan_min * size:
                     k += 1
         if b > 1:
-            gl = self._zh_index(i0)[1] if a == 1 else self._zh_union(i0, a)
+            gl = self._zh_union(i0, a)
             ew = self.estem_w
             for j in range(j0, j0 + b):
                 size = self.ew[j]
-                if size > 0 and sum(ew[st] for st in gl & self.ef[j].stems) < self.p.orphan_min * size:
+                if size > 0 and sum([ew[st] for st in gl & self.ef[j].stems]) < self.p.orphan_min * size:
                     k += 1
         return k
 
@@ -337,7 +374,7 @@ def align_features(zf: list[Features], ef: list[Features], zblock: list[int] | N
     zl = sum(model.zlen[bd.zh_end] - model.zlen[bd.zh_start] for bd in paired)
     el = sum(model.elen[bd.en_end] - model.elen[bd.en_start] for bd in paired)
     if zl and el and abs(math.log((el / zl) / model.ratio)) > p.ratio_retry:
-        model = CostModel(zf, ef, p, zblock, eblock, ratio=min(6.0, max(1.2, el / zl)))
+        model = model.with_ratio(min(6.0, max(1.2, el / zl)))
         path = _search(zf, ef, zblock, eblock, model, p)
     return [AlignedBead(bd.zh, bd.en, model.score(bd.zh_start, bd.zh_end - bd.zh_start, bd.en_start,
                                                    bd.en_end - bd.en_start)) for bd in path]
@@ -374,8 +411,7 @@ def _solve_groups(block_path: list[Bead], zb: list[int], eb: list[int], band: li
         if z1 == z0 and e1 == e0:
             return
         rows = [(min(max(lo - e0, 0), e1 - e0), min(max(hi - e0, 0), e1 - e0)) for lo, hi in band[z0:z1 + 1]]
-        sub = dp_align(z1 - z0, e1 - e0, lambda i, a, j, b: model(i + z0, a, j + e0, b),
-                       fix_band(rows, e1 - e0))
+        sub = dp_align(z1 - z0, e1 - e0, model, fix_band(rows, e1 - e0), offset=(z0, e0))
         out.extend(Bead(bd.zh_start + z0, bd.zh_end + z0, bd.en_start + e0, bd.en_end + e0) for bd in sub)
 
     for bd in block_path:
@@ -417,7 +453,7 @@ def _resync(model: CostModel, i: int, j: int, n: int, m: int, p: Params, window:
             i2, j2 = i + di, j + d - di
             if i2 + 1 >= n or j2 + 1 >= m:
                 continue
-            if _is_easy(model, i2, j2, p) and _is_easy(model, i2 + 1, j2 + 1, p):
+            if model.is_easy(i2, j2) and model.is_easy(i2 + 1, j2 + 1):
                 best = (i2, j2)
                 break
         if best:
@@ -431,7 +467,7 @@ def anchored_walk(n: int, m: int, model: CostModel, p: Params) -> list[Bead]:
     out: list[Bead] = []
     i = j = 0
     while i < n or j < m:
-        if _is_easy(model, i, j, p):
+        if model.is_easy(i, j):
             out.append(Bead(i, i + 1, j, j + 1))
             i, j = i + 1, j + 1
             continue
@@ -444,7 +480,7 @@ def anchored_walk(n: int, m: int, model: CostModel, p: Params) -> list[Bead]:
         if target is None and (n - i) * (m - j) > 250_000:  # huge unsynchronised tail: banded search
             sub = banded_align(n - i, m - j, lambda a0, a, b0, b: model(a0 + i, a, b0 + j, b))
         else:
-            sub = dp_align(i2 - i, j2 - j, lambda a0, a, b0, b: model(a0 + i, a, b0 + j, b))
+            sub = dp_align(i2 - i, j2 - j, model, offset=(i, j))
         out.extend(Bead(bd.zh_start + i, bd.zh_end + i, bd.en_start + j, bd.en_end + j) for bd in sub)
         i, j = (i2, j2) if target or (n - i) * (m - j) <= 250_000 else (n, m)
     return out

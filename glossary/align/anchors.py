@@ -57,14 +57,21 @@ def zh_numbers(norm: str) -> set[str]:
     return out
 
 
+_ORD_RE = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+# whole letter-runs (as [A-Za-z]+ would split them) that are month names or number words, any case
+_EN_NUM_WORD_RE = re.compile(r"(?<![A-Za-z])(?:" + "|".join(sorted(set(MONTHS) | set(EN_NUMBERS), key=len,
+                                                                      reverse=True)) + r")(?![A-Za-z])",
+                             re.IGNORECASE | re.ASCII)
+
+
 def en_numbers(text: str) -> set[str]:
     """Digit strings, month names (March → 3), ordinals (3rd → 3) and number words in English text."""
     out = set()
     for m in _NUM_RE.findall(text):
         out.add("n:" + _num_key(m))
-    for m in re.findall(r"\b(\d+)(?:st|nd|rd|th)\b", text):
+    for m in _ORD_RE.findall(text):
         out.add("n:" + _num_key(m))
-    for w in re.findall(r"[A-Za-z]+", text):
+    for w in _EN_NUM_WORD_RE.findall(text):
         lw = w.lower()
         if lw in MONTHS and (w[0].isupper()):
             out.add(f"n:{MONTHS[lw]}")
@@ -105,23 +112,36 @@ def zh_pinyin_grams(norm: str) -> set[str]:
     return out
 
 
+_READINGS: dict[str, tuple[str, ...]] = {}  # char -> toneless readings (a plain dict in front of the lru cache)
+
+
+def _readings_of(ch: str) -> tuple[str, ...]:
+    v = _READINGS.get(ch)
+    if v is None:
+        v = _READINGS[ch] = _char_readings(ch)
+    return v
+
+
 def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> set[str]:
     """Pinyin of 2–3 character runs that equal one of `keys` (walk pruned by `prefixes`; all readings)."""
     out: set[str] = set()
+    if not keys:
+        return out
+    rd = [_READINGS.get(c) or _readings_of(c) for c in norm]
     n = len(norm)
-    for i in range(n):
-        ch = norm[i]
-        if not ("\u4e00" <= ch <= "\u9fff"):
+    for i in range(n - 1):
+        r1s = rd[i]
+        if not r1s or prefixes.isdisjoint(r1s) or not ("\u4e00" <= norm[i] <= "\u9fff"):
             continue
-        for r1 in _char_readings(ch):
-            if r1 not in prefixes or i + 1 >= n:
+        for r1 in r1s:
+            if r1 not in prefixes:
                 continue
-            for r2 in _char_readings(norm[i + 1]):
+            for r2 in rd[i + 1]:
                 s2 = r1 + r2
                 if s2 in keys:
                     out.add(s2)
                 if s2 in prefixes and i + 2 < n:
-                    for r3 in _char_readings(norm[i + 2]):
+                    for r3 in rd[i + 2]:
                         if s2 + r3 in keys:
                             out.add(s2 + r3)
     return out

@@ -82,6 +82,8 @@ def zh_words(norm: str, lexicon: dict[str, frozenset[str]] | None = None,
              extra: dict[str, frozenset[str]] | None = None) -> list[tuple[str, frozenset[str]]]:
     """Greedy longest-match segmentation of Simplified text over the lexicon: [(word, english stems)]."""
     lex = lexicon if lexicon is not None else cedict()
+    if lexicon is None and not extra:
+        return _zh_words_default(norm, lex, _prefixes())
     out: list[tuple[str, frozenset[str]]] = []
     i = 0
     n = len(norm)
@@ -98,6 +100,44 @@ def zh_words(norm: str, lexicon: dict[str, frozenset[str]] | None = None,
                     out.append((w, g))
                 i += k
                 break
+        else:
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> frozenset[str]:
+    """Every prefix (length 1..MAX_WORD) of a CC-CEDICT headword: the longest-match walk stops outside it."""
+    return frozenset(w[:k] for w in cedict() for k in range(1, min(len(w), MAX_WORD) + 1))
+
+
+def _zh_words_default(norm: str, lex: dict, prefixes: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
+    """zh_words over CC-CEDICT: the same greedy longest match, walking forward only while a prefix exists."""
+    out: list[tuple[str, frozenset[str]]] = []
+    i = 0
+    n = len(norm)
+    while i < n:
+        ch = norm[i]
+        if not ("\u3400" <= ch <= "\u9fff"):
+            i += 1
+            continue
+        best = 0
+        g = None
+        stop = min(n, i + MAX_WORD)
+        j = i + 1
+        while j <= stop:
+            w = norm[i:j]
+            if w not in prefixes:
+                break
+            hit = lex.get(w)
+            if hit:
+                best, g = j, hit
+            j += 1
+        if best:
+            w = norm[i:best]
+            if best - i > 1 or w not in ZH_STOP:
+                out.append((w, g))
+            i = best
         else:
             i += 1
     return out
