@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from glossary.store.browse import QueueRow
@@ -60,6 +64,52 @@ class QueueTable(DataTable):
             Text(r.status, style=STATUS_STYLE.get(r.status, "")),
         )
 
+    def _update_dimensions(self, new_rows) -> None:
+        """Column widths from the new rows' plain text (DataTable measures every cell through a Rich console,
+        parsing markup); the same widths for our one-line, markup-free cells."""
+        if self._labelled_row_exists:
+            return super()._update_dimensions(new_rows)
+        columns = self.ordered_columns
+        for row_key in new_rows:
+            if self._row_locations.get(row_key) is None:
+                continue
+            data = self._data[row_key]
+            for column in columns:
+                width = _cell_width(data.get(column.key))
+                if width > column.content_width:
+                    column.content_width = width
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False):
+        """One body cell as segments, built directly (DataTable renders each cell through a Rich console,
+        the dominant cost of repainting a page); the same segments and styles, cached the same way."""
+        row_key = self._row_locations.get_key(row_index) if row_index >= 0 and column_index >= 0 else None
+        row = self.rows.get(row_key) if row_key is not None else None
+        if row is None or row.height != 1 or row_index < self.fixed_rows or column_index < self.fixed_columns:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        column_key = self._column_locations.get_key(column_index)
+        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
+                     self._pseudo_class_state)
+        lines = self._cell_render_cache.get(cache_key)
+        if lines is None:
+            value = self._data[row_key].get(column_key)
+            if isinstance(value, Text):
+                if value.spans:
+                    return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+                plain, text_style, justify = value.plain, value.style, value.justify
+            else:
+                plain, text_style, justify = ("" if value is None else str(value)), "", None
+            component, post = self._get_styles_to_render_cell(
+                False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+                self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+            pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
+            lines = [_cell_line(plain, text_style, justify, pre, post, width, self.cell_padding)]
+            self._cell_render_cache[cache_key] = lines
+        return lines
+
     @property
     def current(self) -> QueueRow | None:
         if not self.row_count:
@@ -80,3 +130,30 @@ class QueueTable(DataTable):
 
     def selected_rows(self) -> list[QueueRow]:
         return [self.rows_by_id[i] for i in self.selected if i in self.rows_by_id]
+
+
+def _cell_width(value) -> int:
+    if value is None:
+        return 0
+    return cell_len(value.plain if isinstance(value, Text) else str(value))
+
+
+def _cell_line(plain: str, text_style, justify: str | None, pre: Style, post: Style, width: int,
+               padding: int) -> list[Segment]:
+    """A one-line cell: padding, text (cropped to fit; right-justified if asked), fill, padding."""
+    inner = max(0, width - 2 * padding)
+    if cell_len(plain) > inner:
+        plain = set_cell_size(plain, inner)
+    fill = " " * (inner - cell_len(plain))
+    blank = pre + post if post else pre
+    styled = pre + Style.parse(text_style) if isinstance(text_style, str) and text_style else (
+        pre + text_style if isinstance(text_style, Style) else pre)
+    if post:
+        styled = styled + post
+    pad = " " * padding
+    if justify == "right":
+        body = [Segment(fill + plain, styled)] if fill or plain else []
+    else:
+        body = ([Segment(plain, styled)] if plain else []) + ([Segment(fill, blank)] if fill else [])
+    ends = [Segment(pad, blank)] if padding else []
+    return ends + body + ends
