@@ -6,7 +6,10 @@ children included) belongs to that stage alone; the parent takes the median of -
 Stages (a stage whose code or CLI command does not exist yet is skipped with a note, never estimated):
   align           glossary.ingest.read_aligned over generated mixed documents (read, detect, clean, split, align)
   align-baseline  same reading/cleaning, then a length-only Gale–Church DP written here (the baseline)
-  ingest-tsv      glossary.ingest.read_aligned over zh<TAB>en bitext files (read, clean, score)
+  ingest-tsv      glossary.ingest.read_aligned(stream=True) over zh<TAB>en bitext files (read, clean, score in
+                  batches, as `glossary ingest` does)
+  ingest-cli      `glossary init` + `glossary ingest <mixed dir>` only (process pool of $GLOSSARY_JOBS workers,
+                  default the usable cores): wall-clock pairs/s with the database
   mine            glossary.mine.miner.mine over the TSV pairs (pairs loaded before the clock starts)
   e2e             align + mine in one process, library entry points (no database)
   cli             `glossary init`, `glossary ingest <mixed dir>`, `glossary mine` in subprocesses (with the database)
@@ -31,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib  # noqa: E402
 import generate  # noqa: E402
 
-STAGES = ("align", "align-baseline", "ingest-tsv", "mine", "e2e", "cli")
+STAGES = ("align", "align-baseline", "ingest-tsv", "mine", "e2e", "cli", "ingest-cli")
 ALIGN_GOAL = benchlib.goal(">=", 3000)  # pairs/s
 MINE_SECONDS_GOAL = 60.0  # at 100k pairs, end to end, 2 cores
 RSS_GOAL_MB = 2048.0
@@ -46,6 +49,7 @@ def missing(stage: str) -> str | None:
         "align": ["glossary.ingest"], "align-baseline": ["glossary.ingest"], "ingest-tsv": ["glossary.ingest"],
         "mine": ["glossary.ingest", "glossary.mine.miner"], "e2e": ["glossary.ingest", "glossary.mine.miner"],
         "cli": ["glossary.commands.ingest", "glossary.commands.mine"],
+        "ingest-cli": ["glossary.commands.ingest"],
     }[stage]
     import importlib.util
 
@@ -174,7 +178,7 @@ def worker(stage: str, corpus: Path, size: int) -> dict:
     e2e and cli are measured cold: the clock includes loading everything, as a user would see it.
     """
     out: dict = {"stage": stage, "size": size}
-    out["warmup_s"] = warm_up(stage) if stage not in ("e2e", "cli") else 0.0
+    out["warmup_s"] = warm_up(stage) if stage not in ("e2e", "cli", "ingest-cli") else 0.0
     cpu0 = benchlib.cpu_seconds()
     if stage in ("align", "e2e"):
         from glossary.ingest import read_aligned
@@ -202,7 +206,10 @@ def worker(stage: str, corpus: Path, size: int) -> dict:
         from glossary.ingest import read_aligned
 
         t0 = time.perf_counter()
-        n = sum(len(read_aligned(f).pairs) for f in _tsv_files(corpus))
+        n = 0
+        for f in _tsv_files(corpus):
+            doc = read_aligned(f, stream=True)
+            n += len(doc.pairs) + sum(len(b) for b in (doc.batches or ()))
         out.update(seconds=time.perf_counter() - t0, items=n)
     elif stage == "mine":
         from glossary.mine.miner import mine
@@ -211,21 +218,23 @@ def worker(stage: str, corpus: Path, size: int) -> dict:
         t0 = time.perf_counter()
         cands = mine(pairs)
         out.update(seconds=time.perf_counter() - t0, items=len(pairs), candidates=len(cands))
-    elif stage == "cli":
+    elif stage in ("cli", "ingest-cli"):
         work = Path(tempfile.mkdtemp(prefix="bench-cli-"))
         try:
             db = work / "bench.db"
             cmd = _glossary_cli() + ["--db", str(db)]
             t0 = time.perf_counter()
             steps = {}
-            for name, args in (("init", ["init"]), ("ingest", ["ingest", str(corpus / "mixed")]), ("mine", ["mine"])):
+            todo = (("init", ["init"]), ("ingest", ["ingest", str(corpus / "mixed")]), ("mine", ["mine"]))
+            for name, args in todo[:2] if stage == "ingest-cli" else todo:
                 t = time.perf_counter()
                 p = subprocess.run(cmd + args, capture_output=True, text=True)
                 if p.returncode != 0:
                     raise SystemExit(f"`glossary {' '.join(args)}` failed ({p.returncode}): "
                                      f"{(p.stderr or p.stdout).strip()[-400:]}")
                 steps[name] = time.perf_counter() - t
-            out.update(seconds=time.perf_counter() - t0, items=size, steps=steps)
+            out.update(seconds=time.perf_counter() - t0, items=size, steps=steps,
+                       jobs=os.environ.get("GLOSSARY_JOBS", "auto"))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     else:
@@ -266,6 +275,10 @@ def rows_for(stage: str, size: int, m: dict, base: dict | None) -> list[dict]:
               "warmup_s": round(m.get("warmup_s", 0.0), 2), "cpu_s": round(m.get("cpu_s", 0.0), 2)}
     rss = r(size, f"{stage} peak RSS", m["rss_mb"], "MB",
             benchlib.goal("<=", RSS_GOAL_MB) if stage in ("mine", "e2e", "cli") else None)
+    if stage == "ingest-cli":
+        cpu_rate = round(size / m["cpu_s"], 1) if m.get("cpu_s") else None
+        return [r(size, f"{stage} throughput", round(size / m["seconds"], 1), "pairs/s", ALIGN_GOAL,
+                  pairs_per_cpu_s=cpu_rate, jobs=m.get("jobs"), steps=m.get("steps"), **common), rss]
     if stage in ("align", "ingest-tsv", "align-baseline"):
         rate = size / m["seconds"]
         b = None
@@ -347,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [10_000, 100_000, 1_000_000]
     else:
         sizes = [10_000, 100_000]
-    stages = [s for s in (a.stages or ",".join(s for s in STAGES if not (a.smoke and s == "cli"))).split(",") if s]
+    stages = [s for s in (a.stages or ",".join(s for s in STAGES if not (a.smoke and s in ("cli", "ingest-cli"))))
+              .split(",") if s]
     for s in stages:
         if s not in STAGES:
             ap.error(f"unknown stage {s!r}")

@@ -156,7 +156,7 @@ def align_mixed(raw: RawDocument, glossary=None, params: Params | None = None) -
 BATCH = 5000  # pre-aligned pairs cleaned and scored together (bounds memory; IDF weights are per batch)
 
 
-def pairs_from_bitext(raw: RawDocument, bitext: Iterable[BiPair], glossary=None, batch: int = BATCH,
+def pairs_from_bitext(raw: RawDocument, bitext: Iterable[BiPair], glossary=None, batch: int | None = None,
                       stream: bool = False) -> AlignedDocument:
     """AlignedDocument from pre-aligned units (TMX/XLIFF/TSV/line pairs): cleaned, scored, bead '1-1'.
 
@@ -164,7 +164,7 @@ def pairs_from_bitext(raw: RawDocument, bitext: Iterable[BiPair], glossary=None,
     `AlignedDocument.batches` (memory bounded by one batch), otherwise collected into `pairs`.
     """
     doc = AlignedDocument(raw=raw, pairs=[])
-    batches = _bitext_batches(doc, iter(bitext), _anchors(glossary), batch)
+    batches = _bitext_batches(doc, iter(bitext), _anchors(glossary), batch or BATCH)
     if stream:
         doc.batches = batches
     else:

@@ -168,3 +168,81 @@ def test_cli_align_links_and_tsv(tmp_path):
     assert rows[-1][1] == "Zhang Ling attended the event. She delivered a speech."
     r = CliRunner().invoke(app, ["align", str(zh), str(tmp_path / "missing.txt")])
     assert r.exit_code == 2
+
+
+def _tsv_lines(n: int) -> str:
+    cities = ["重庆", "广西", "上海", "北京", "厦门"]
+    rows = ["zh\ten"]
+    for k in range(n):
+        rows.append(f"{k + 1}月{k % 28 + 1}日,代表团访问{cities[k % 5]}。\tOn {k + 1} May the delegation visited "
+                    f"{['Chongqing', 'Guangxi', 'Shanghai', 'Beijing', 'Xiamen'][k % 5]}.")
+    rows.insert(4, "这一行没有制表符")
+    rows.append("乱码\ufffd\ufffd文本。\tBroken text.")
+    return "\n".join(rows) + "\n"
+
+
+def test_bitext_streamed_in_batches_equals_whole_file(tmp_path, monkeypatch):
+    import glossary.ingest as ingest_mod
+
+    tsv = tmp_path / "big.tsv"
+    tsv.write_text(_tsv_lines(23), encoding="utf-8")
+    whole = read_aligned(tsv)
+    monkeypatch.setattr(ingest_mod, "BATCH", 5)
+    doc = read_aligned(tsv, stream=True)
+    assert doc.pairs == [] and doc.batches is not None
+    batches = list(doc.batches)
+    assert [len(b) for b in batches][:4] == [5, 5, 5, 5]  # the mojibake line is skipped in the last batch
+    streamed = [p for b in batches for p in b]
+    key = [(p.zh, p.en, p.position, p.zh_line, p.bead) for p in streamed]
+    assert key == [(p.zh, p.en, p.position, p.zh_line, p.bead) for p in whole.pairs]
+    assert [p.position for p in streamed] == list(range(23))
+    assert doc.skipped == whole.skipped and any("no tab" in s for s in doc.skipped)
+    assert any("mojibake" in s for s in doc.skipped)
+
+
+def test_cli_ingest_streams_large_bitext_into_one_document(db, tmp_path, monkeypatch):
+    import glossary.commands.ingest as cmd
+    import glossary.ingest as ingest_mod
+    from glossary.store.service import GlossaryService
+
+    monkeypatch.setattr(ingest_mod, "BATCH", 4)
+    monkeypatch.setattr(cmd, "STREAM_BYTES", 10)  # every file counts as large: read here, streamed
+    tsv = tmp_path / "big.tsv"
+    tsv.write_text(_tsv_lines(17), encoding="utf-8")
+    r = run("--db", db, "ingest", str(tsv))
+    assert r.exit_code == 0, r.output
+    assert "segments stored: 17" in r.output and "1-1:17" in r.output
+    svc = GlossaryService.open(f"sqlite:///{db}")
+    try:
+        rows = list(svc.iter_segments())
+    finally:
+        svc.close()
+    assert [s.position for s in rows] == list(range(17)) and rows[0].zh.startswith("1月1日")
+    r = run("--db", db, "ingest", str(tsv))
+    assert "0 stored, 1 unchanged" in r.output
+
+
+@pytest.mark.slow  # starts two worker processes that each load CC-CEDICT
+def test_cli_ingest_process_pool_stores_the_same_as_one_process(tmp_path, monkeypatch):
+    from glossary.store.service import GlossaryService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for k in range(8):  # 8 distinct files (the pool starts at POOL_MIN_FILES = 8)
+        text = seeds[k % len(seeds)].read_text(encoding="utf-8")
+        (corpus / f"doc{k}.txt").write_text(text + f"\n第{k + 1}次会议在重庆举行。\nMeeting {k + 1} was held in "
+                                            "Chongqing.\n", encoding="utf-8")
+    stored = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("GLOSSARY_JOBS", jobs)
+        path = tmp_path / f"g{jobs}.db"
+        assert run("--db", str(path), "init").exit_code == 0
+        r = run("--db", str(path), "ingest", str(corpus))
+        assert r.exit_code == 0 and "8 stored" in r.output, r.output
+        svc = GlossaryService.open(f"sqlite:///{path}")
+        try:
+            stored.append([(s.document, s.position, s.zh, s.en) for s in svc.iter_segments()])
+        finally:
+            svc.close()
+    assert stored[0] == stored[1] and len(stored[0]) > 40
