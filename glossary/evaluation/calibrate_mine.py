@@ -17,7 +17,7 @@ from glossary.evaluation.mine import DEFAULT_GOLD, DEFAULT_JUDGED, ROOT, load_go
 from glossary.text.normalize import norm_key
 
 HELDOUT = ROOT / "tests" / "data" / "mine" / "heldout"
-FEATURES = ["local", "cooc", "termhood", "acronym", "name", "generic", "log_freq"]
+FEATURES = ["local", "cooc", "termhood", "acronym", "name", "generic", "log_freq", "cut", "lexical", "capitalised"]
 
 
 def mine_dir(path: Path, min_score: float):
@@ -74,6 +74,10 @@ def fit(xs: list[list[float]], ys: list[int], l2: float = 0.5, steps: int = 50) 
     return w[:-1], w[-1]
 
 
+def _p(w: list[float], b: float, x: list[float]) -> float:
+    return 1.0 / (1.0 + math.exp(-(sum(a * v for a, v in zip(w, x)) + b)))
+
+
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     n = len(b)
     m = [row[:] + [b[i]] for i, row in enumerate(a)]
@@ -105,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sets = [("seeds", ROOT / "seeds", DEFAULT_GOLD, DEFAULT_JUDGED),
             ("heldout", HELDOUT / "corpus", HELDOUT / "gold.tsv", HELDOUT / "judged.tsv")]
-    xs, ys, ps = [], [], []
+    xs, ys, ps, src = [], [], [], []
     for name, corpus, gold, judged in sets:
         lab = labels(gold, judged)
         gold_zh = {g[0] for g in load_gold(gold)}
@@ -122,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             xs.append(sig.vector())
             ys.append(int(y))
             ps.append(c.score)
+            src.append(name)
             n += 1
         if not args.unjudged:
             print(f"{name}: {n} labelled candidates", file=sys.stderr)
@@ -129,11 +134,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print("current score:")
     print("\n".join(reliability(ps, ys)))
+    for held in ("seeds", "heldout"):  # honest check: fit on one corpus, score the other
+        tr = [i for i, s in enumerate(src) if s != held]
+        wt, bt = fit([xs[i] for i in tr], [ys[i] for i in tr])
+        te = [i for i, s in enumerate(src) if s == held]
+        pt = [_p(wt, bt, xs[i]) for i in te]
+        print(f"fitted on the other corpus, scored on {held}:")
+        print("\n".join(reliability(pt, [ys[i] for i in te])))
     w, b = fit(xs, ys)
     print("fitted: W = [" + ", ".join(f"{v:.3f}" for v in w) + f"]  B = {b:.3f}   # {', '.join(FEATURES)}")
-    new = [1.0 / (1.0 + math.exp(-(sum(a * v for a, v in zip(w, x)) + b))) for x in xs]
+    new = [_p(w, b, x) for x in xs]
     print("fitted score (in-sample):")
     print("\n".join(reliability(new, ys)))
+    for t in (0.5, 0.6, 0.7):
+        for name in ("seeds", "heldout"):
+            got = [y for p, y, s in zip(new, ys, src) if p >= t and s == name]
+            print(f"  {name} at >= {t}: {len(got)} labelled above, precision {sum(got) / max(1, len(got)):.3f}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
+from functools import lru_cache
 from multiprocessing import get_context
 from typing import Callable, Iterable
 
@@ -147,6 +148,13 @@ def _segment_docs(en_lower: list[str], keys: Iterable[str]) -> dict[str, set[int
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _token_key(surface: str) -> str:
+    """An English surface keyed word by word, exactly as the segment texts are for co-occurrence counting
+    (en_key of the whole string folds "People's Government" differently from its tokens)."""
+    return " ".join(enc.en_key(t.text) for t in enc.tokenize(surface))
+
+
 def _kind(zh: str, st: zhc.Termhood, en: str) -> str:
     tag = st.tags.most_common(1)[0][0] if st.tags else ""
     if tag in ("nr", "nrfg", "nrt", "oov") and len(zh) <= 4 and en[:1].isupper():
@@ -219,7 +227,7 @@ def mine(
     keys: dict[str, str] = {}
     en_lower = [" " + " ".join([keys.get(t.text) or keys.setdefault(t.text, enc.en_key(t.text)) for t in toks]) + " "
                 for toks in en_toks]
-    wanted = {enc.en_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
+    wanted = {_token_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
               for s in pr.surfaces[k]}
     en_segs = _segment_docs(en_lower, wanted)
 
@@ -228,14 +236,15 @@ def mine(
     for z, (pr, best, competing, local) in chosen.items():
         st = stats[z]
         zsegs = {si for si, _, _ in occ[z]}
-        esegs = set().union(*(en_segs.get(enc.en_key(s), set()) for k in [best, *competing]
+        esegs = set().union(*(en_segs.get(_token_key(s), set()) for k in [best, *competing]
                               for s in pr.surfaces[k]))
         joint = len(zsegs & esegs)
         d = pairing.dice(joint, len(zsegs), len(esegs))
         forms = [variants.preferred_surface(pr.surfaces[best])]
         acr = bool(variants.link_acronyms(forms, paren, Counter()))
         partial = scoring.partial_name(occ[z], pr.places[best], zh_of, en_text)
-        sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, acr, partial)
+        sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, acr, partial,
+                              scoring.cut_share(pr.places[best], en_text))
         score = scoring.score(sig)
         pr.signals = sig
         chosen[z] = (pr, best, competing, local, d, joint, score)
@@ -383,12 +392,24 @@ def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict) -> None:
     """Names jieba cuts apart or tags as common words (托|卡耶夫, 基辅/n): transliteration runs and dictionary
     proper names become candidates too (pairing still needs evidence for them)."""
     found = transliteration.name_runs(zh_texts)
+    inside: dict[int, list[tuple[int, int]]] = defaultdict(list)  # segment → transliteration run spans
+    for places in found.values():
+        for si, a, b in places:
+            inside[si].append((a, b))
+
+    def fragment(places) -> bool:  # every occurrence strictly inside a longer run (林肯 of 布林肯)
+        return all(any(a <= x and y <= b and (x, y) != (a, b) for a, b in inside.get(si, ())) for si, x, y in places)
+
     for z, places in dictionary.proper_name_occurrences(zh_texts).items():
-        found.setdefault(z, places)
+        if not fragment(places):
+            found.setdefault(z, places)
     for z, places in found.items():
         if z not in stats:
             stats[z] = zhc.Termhood(freq=len(places), tags=Counter({"nz": len(places)}))
             occ[z] = places
+    for z, st in stats.items():
+        if st.words <= 2 and len(z) <= 4 and scoring.name_like(z, st) and fragment(occ[z]):
+            st.tags["fragment"] += 1  # a jieba piece of a transliterated name (莱恩 of 冯德莱恩)
 
 
 def _fallback_pairs(terms: list[str], chosen: dict, stats: dict, occ: dict, en_toks: list, en_text: list) -> None:

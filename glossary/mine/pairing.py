@@ -346,8 +346,8 @@ def extend(pr: "Pairing", best: str, tokens: list, texts: list[str], min_share: 
     """Prefer the longest well-supported span: when the preferred English is, in most of its occurrences, followed
     (or preceded) by the same word ('deputy director' + 'general'), the longer span is the translation."""
     surf = pr.surfaces.get(best)
-    if surf and transliteration.name_evidence(pr.zh, max(surf, key=surf.get)):
-        return best  # a name read off the zh (Xi Jinping): the word next to it is a title, not part of it
+    if surf and (transliteration.name_evidence(pr.zh, max(surf, key=surf.get)) or max(surf, key=surf.get).isupper()):
+        return best  # a name read off the zh (Xi Jinping) or an acronym (BRICS): the next word is not part of it
     for _ in range(1):  # one word: a longer run is a phrase around the term, not the term
         places = pr.places[best]
         if len(places) < 3:

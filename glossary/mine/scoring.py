@@ -15,7 +15,7 @@ NAME_TERMHOOD = 0.7  # termhood floor of a zh string the English renders as a na
 def name_like(z: str, st: zhc.Termhood) -> bool:
     """Worth pairing even with low termhood: a name-tagged word, a dictionary proper name or a run that reads
     as a transliteration (its pairing must still find name evidence before it scores)."""
-    if not (2 <= len(z) <= 8) or not all("\u3400" <= c <= "\u9fff" for c in z):
+    if not (2 <= len(z) <= 8) or not all("\u3400" <= c <= "\u9fff" for c in z) or "fragment" in st.tags:
         return False
     if st.words == 1 and st.tags.keys() & (zhc.NAME_TAGS | {"oov"}):
         return True
@@ -37,16 +37,20 @@ class Signals:
     generic: bool  # one lower-case English word (general vocabulary)
     freq: int
     partial: bool = False  # the English name runs on into a word the zh neighbour transliterates (向|琼花)
+    cut: float = 0.0  # share of occurrences where a capitalised word follows the span (Élysée | Palace)
+    lexical: bool = False  # the whole zh string is a dictionary word
+    capitalised: bool = False  # the English is written as a proper name (Qinzhou Port Area, Smart China Expo)
 
     def vector(self) -> list[float]:
         return [self.local, self.dice * self.joint / (self.joint + 1.0), self.termhood, float(self.acronym),
-                float(self.name), float(self.generic), math.log2(1 + self.freq) / 4.0]
+                float(self.name), float(self.generic), math.log2(1 + self.freq) / 4.0, self.cut,
+                float(self.lexical), float(self.capitalised)]
 
 
 def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float, d: float, joint: int,
-            acronym: bool, partial: bool = False) -> Signals:
+            acronym: bool, partial: bool = False, cut: float = 0.0) -> Signals:
     """Termhood with the miner's corrections (names floored, generic phrases and mis-tagged names cut)."""
-    th = st.score()
+    th = 0.0 if "fragment" in st.tags else st.score()
     lower = any(s[:1].islower() for s in surfaces)
     key = best_surface.lower()
     if st.freq == 1 and st.tags.keys() & PERSON_TAGS and transliteration.sound_similarity(z, key) < 0.5:
@@ -59,12 +63,46 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
     if generic:
         th *= 0.3  # one lower-case word ('foreign', 'deepening'): general vocabulary, rarely a term
     name = transliteration.name_evidence(z, best_surface, dictionary.is_proper_name(z) and local >= 0.8)
+    if name and demonym(z, best_surface):
+        name = False  # 以色列 ~ 'Israeli': the adjective, not the country's name
+        th *= 0.3
     partial = partial and name  # only a name can be a piece of a longer name
     if partial:
         th = min(th, 0.1)  # a piece of a longer name (琼花 of 向琼花 Xiang Qionghua)
     elif name and local >= 0.6:
         th = max(th, NAME_TERMHOOD)
-    return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial)
+    lexical = z in dictionary.cedict()
+    cap = transliteration.name_form(best_surface, 8)
+    return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial, cut, lexical, cap)
+
+
+_DEMONYM_ENDS = (("i", 1), ("n", 1), ("ian", 3), ("ese", 3), ("ish", 3))
+
+
+def demonym(z: str, en: str) -> bool:
+    """`en` ends with the adjective of a name the dictionary gives for `z` (Israel-i, Cambodia-n, Egypt-ian)."""
+    last = en.split()[-1] if en.split() else ""
+    if not last[:1].isupper():
+        return False
+    stems = {s for i, j, ss in dictionary.pieces(z) if (i, j) == (0, len(z)) for s in ss}
+    low = last.lower()
+    return any(low.endswith(suf) and len(low) - k >= 4 and dictionary.stem(low[:-k]) in stems
+               and dictionary.stem(low[:-k]) == low[:-k][:6] for suf, k in _DEMONYM_ENDS)
+
+
+def cut_share(en_places: list[tuple], en_text) -> float:
+    """Share of the English occurrences of a capitalised span followed directly by a capitalised word: the span
+    stops inside a name ('Élysée | Palace'); a lower-case term before a name ('inspector Zhang') is not cut."""
+    if not en_places:
+        return 0.0
+    n = 0
+    for seg, _, _, start, end in en_places:
+        text = en_text[seg]
+        rest = text[end:]
+        last = text[start:end].split()[-1:] or [""]
+        if last[0][:1].isupper() and rest[:1] == " " and rest[1:2].isupper():
+            n += 1
+    return n / len(en_places)
 
 
 def partial_name(zh_places: list[tuple[int, int, int]], en_places: list[tuple], zh_text, en_text) -> bool:
@@ -89,8 +127,9 @@ def partial_name(zh_places: list[tuple[int, int, int]], en_places: list[tuple], 
 
 # Logistic calibration: p = sigmoid(W · signals.vector() + B), fitted by glossary/evaluation/calibrate_mine.py
 # on the hand-judged seed proposals and the held-out news corpus (see that script for the data and the fit).
-W = None
-B = 0.0
+# features: local, cooc, termhood, acronym, name, generic, log_freq, cut, lexical, capitalised (Signals.vector)
+W = [1.018, 1.869, 1.120, -0.281, 1.203, -1.918, 1.134, -1.264, 1.123, 0.993]
+B = -3.565
 
 
 def score(sig: Signals) -> float:

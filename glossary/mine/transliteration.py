@@ -229,7 +229,18 @@ def name_runs(texts: list[str], min_chars: int = 3) -> dict[str, list[tuple[int,
             j = i + 1
             while j < n and text[j] in chars:
                 j += 1
-            if j - i >= min_chars:
-                out.setdefault(text[i:j], []).append((si, i, j))
+            a, b = i, j
+            if a > 0 and _is_word(text[a - 1 : a + 1]):
+                a += 1  # 主席|弗朗西斯: the first character ends the word before the name
+            if b < n and _is_word(text[b - 1 : b + 1]):
+                b -= 1
+            if b - a >= min_chars:
+                out.setdefault(text[a:b], []).append((si, a, b))
             i = j
     return out
+
+
+def _is_word(two: str) -> bool:
+    from glossary.mine.dictionary import cedict
+
+    return two in cedict() and not ("\x03" + two) in cedict()
