@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from glossary.data import Candidate, TermData
-from glossary.store.models import Entry, Occurrence, Term
-from glossary.store.service import GlossaryService, make_term
+from glossary.store.history import TERM_FIELDS
+from glossary.store.models import Entry, History, Occurrence, Term, utcnow
+from glossary.store.service import GlossaryService, make_terms
 from glossary.text.normalize import norm_key, to_simplified
 
 
@@ -75,66 +77,129 @@ def _terms(c: Candidate) -> list[TermData]:
     return out
 
 
-def _attach(session, term: Term, occs, existing: set) -> int:
-    n = 0
-    for seg, start, end in occs:
-        key = (term.id, seg, start)
-        if key in existing:
-            continue
-        existing.add(key)
-        session.add(Occurrence(term_id=term.id, segment_id=seg, start=start, end=end))
-        n += 1
-    return n
+CHUNK = 5000  # rows per Core executemany
+IN_CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass
+class _Target:
+    """Where one candidate's occurrences go: a new entry (its Term rows, ids after insert) or an existing one."""
+
+    cand: Candidate
+    fresh: list[Term] | None = None  # the new entry's terms
+    entry_id: int | None = None  # an existing entry
+    host: int | None = None  # index of an earlier new entry in this run with the same zh key
+    created_at: datetime | None = None
 
 
 def store_candidates(service: GlossaryService, candidates: list[Candidate],
                      tick: Callable[[int], None] | None = None) -> ProposalSummary:
-    """Create proposed entries (one transaction, history via the service's Action); attach new occurrences
-    to existing entries matched by normalised zh key; leave editor decisions and edits untouched."""
+    """Create proposed entries (one transaction, a history row per new entry); attach new occurrences to
+    existing entries matched by normalised zh key; leave editor decisions and edits untouched.
+
+    Rows are written with Core executemany in batches (entries, terms, occurrences, history)."""
     summary = ProposalSummary(candidates=len(candidates))
     with service.action("mine", f"mined {len(candidates)} candidate(s)") as act:
         s = act.session
-        by_key: dict[str, tuple[int, str]] = {}
+        by_key: dict[str, tuple] = {}  # zh key → ("db", entry id, status) | ("new", index in fresh)
         for key, entry_id, status in s.execute(
             select(Term.norm_key, Term.entry_id, Entry.status).join(Entry, Term.entry_id == Entry.id)
             .where(Term.lang == "zh")
         ):
-            by_key.setdefault(key, (entry_id, status))
-        existing_occ = set(s.execute(select(Occurrence.term_id, Occurrence.segment_id, Occurrence.start)).all())
-        for i, c in enumerate(candidates):
-            if tick:
-                tick(1)
+            by_key.setdefault(key, ("db", entry_id, status))
+        targets: list[_Target] = []
+        fresh: list[_Target] = []
+        for c in candidates:
             keys = [norm_key(c.zh, "zh")] + [norm_key(v, "zh") for v in c.zh_variants]
             hit = next((by_key[k] for k in keys if k in by_key), None)
-            if hit is not None:
-                entry_id, status = hit
-                if status == "rejected":
+            if hit is not None and hit[0] == "db":
+                if hit[2] == "rejected":
                     summary.skipped += 1
+                    if tick:
+                        tick(1)
                     continue
-                terms = s.scalars(select(Term).where(Term.entry_id == entry_id)).all()
-                added = _attach_all(s, terms, c, existing_occ)
-                summary.occurrences += added
-                if added:
-                    summary.merged += 1
-                else:
-                    summary.unchanged += 1
-                continue
-            entry = Entry(status="proposed", score=round(c.score, 4), note=_note(c))
-            entry.terms = [make_term(t, position=p) for p, t in enumerate(_terms(c))]
-            act.create(entry)
-            s.flush()
-            summary.occurrences += _attach_all(s, entry.terms, c, existing_occ)
-            summary.proposed += 1
-            summary.entry_ids.append(entry.id)
-            for t in entry.terms:
-                if t.lang == "zh":
-                    by_key.setdefault(t.norm_key, (entry.id, "proposed"))
+                targets.append(_Target(c, entry_id=hit[1]))
+            elif hit is not None:
+                targets.append(_Target(c, host=hit[1]))
+            else:
+                t = _Target(c, fresh=make_terms(_terms(c)))
+                targets.append(t)
+                for term in t.fresh:
+                    if term.lang == "zh":
+                        by_key.setdefault(term.norm_key, ("new", len(fresh)))
+                fresh.append(t)
+        entry_ids = _insert_entries(s, act.user, fresh)
+        term_ids = _existing_terms(s, {t.entry_id for t in targets if t.entry_id is not None})
+        for t, eid in zip(fresh, entry_ids):
+            term_ids[eid] = {(term.lang, term.norm_key): term.id for term in t.fresh}
+        new_ids = set(entry_ids)
+        seen = _existing_occurrences(s, [tid for eid, ts in term_ids.items() if eid not in new_ids
+                                         for tid in ts.values()])
+        rows: list[dict] = []
+        for t in targets:
+            if tick:
+                tick(1)
+            eid = t.entry_id if t.entry_id is not None else fresh[t.host].entry_id
+            added = _occurrence_rows(t.cand, term_ids[eid], seen, rows)
+            summary.occurrences += added
+            if t.fresh is not None:
+                summary.proposed += 1
+                summary.entry_ids.append(eid)
+            elif added:
+                summary.merged += 1
+            else:
+                summary.unchanged += 1
+        for i in range(0, len(rows), CHUNK):
+            s.execute(insert(Occurrence.__table__), rows[i : i + CHUNK])
+        _insert_history(s, act, fresh, rows)
     return summary
 
 
-def _attach_all(session, terms: list[Term], c: Candidate, existing: set) -> int:
-    """Occurrences of the candidate's zh and en forms onto the entry's terms with the same key."""
-    by_key: dict[tuple[str, str], Term] = {(t.lang, t.norm_key): t for t in terms}
+def _insert_entries(s, user: str, fresh: list[_Target]) -> list[int]:
+    """Insert the new entries and their terms; sets each target's entry_id and term ids; returns entry ids."""
+    e_t, t_t = Entry.__table__, Term.__table__
+    ids: list[int] = []
+    for i in range(0, len(fresh), CHUNK):
+        batch = fresh[i : i + CHUNK]
+        now = utcnow()
+        entry_rows = [{"status": "proposed", "score": round(t.cand.score, 4), "note": _note(t.cand),
+                       "created_at": now, "updated_at": now, "created_by": user, "updated_by": user,
+                       "version": 1} for t in batch]
+        got = s.execute(insert(e_t).returning(e_t.c.id, sort_by_parameter_order=True), entry_rows).scalars().all()
+        term_rows = []
+        for t, eid in zip(batch, got):
+            t.entry_id, t.created_at = eid, now
+            term_rows.extend({"entry_id": eid, **{f: getattr(term, f) for f in TERM_FIELDS}} for term in t.fresh)
+        tids = iter(s.execute(insert(t_t).returning(t_t.c.id, sort_by_parameter_order=True), term_rows)
+                    .scalars().all())
+        for t in batch:
+            for term in t.fresh:
+                term.id = next(tids)
+        ids.extend(got)
+    return ids
+
+
+def _existing_terms(s, entry_ids: set[int]) -> dict[int, dict[tuple[str, str], int]]:
+    out: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    ids = sorted(entry_ids)
+    for i in range(0, len(ids), IN_CHUNK):
+        for tid, eid, lang, key in s.execute(select(Term.id, Term.entry_id, Term.lang, Term.norm_key)
+                                             .where(Term.entry_id.in_(ids[i : i + IN_CHUNK]))
+                                             .order_by(Term.position, Term.id)):
+            out[eid].setdefault((lang, key), tid)
+    return out
+
+
+def _existing_occurrences(s, term_ids: list[int]) -> set[tuple[int, int, int]]:
+    seen: set[tuple[int, int, int]] = set()
+    for i in range(0, len(term_ids), IN_CHUNK):
+        seen.update(tuple(r) for r in s.execute(select(Occurrence.term_id, Occurrence.segment_id, Occurrence.start)
+                                                .where(Occurrence.term_id.in_(term_ids[i : i + IN_CHUNK]))))
+    return seen
+
+
+def _occurrence_rows(c: Candidate, terms: dict[tuple[str, str], int], seen: set, rows: list[dict]) -> int:
+    """Rows for the candidate's zh and en occurrences on the entry's terms with the same key, new ones only."""
     occs: dict[tuple[str, str], list] = defaultdict(list)
     for text, o in c.occurrences.items():
         occs[("zh", norm_key(text, "zh"))].extend(o)
@@ -142,7 +207,38 @@ def _attach_all(session, terms: list[Term], c: Candidate, existing: set) -> int:
         occs[("en", norm_key(text, "en"))].extend(o)
     n = 0
     for key, o in occs.items():
-        term = by_key.get(key)
-        if term is not None:
-            n += _attach(session, term, o, existing)
+        tid = terms.get(key)
+        if tid is None:
+            continue
+        for seg, start, end in o:
+            k = (tid, seg, start)
+            if k not in seen:
+                seen.add(k)
+                rows.append({"term_id": tid, "segment_id": seg, "start": start, "end": end})
+                n += 1
     return n
+
+
+def _insert_history(s, act, fresh: list[_Target], occ_rows: list[dict]) -> None:
+    """One history row per new entry: its picture after the run (terms with their occurrences)."""
+    mine: dict[int, list[list[int]]] = defaultdict(list)
+    fresh_tids = {term.id for t in fresh for term in t.fresh}
+    for r in occ_rows:
+        if r["term_id"] in fresh_tids:
+            mine[r["term_id"]].append([r["segment_id"], r["start"], r["end"]])
+    rows = []
+    for t in fresh:
+        c = t.cand
+        after = {"id": t.entry_id, "version": 1, "status": "proposed", "subject": None, "definition": None,
+                 "note": _note(c), "score": round(c.score, 4), "created_by": act.user, "updated_by": act.user,
+                 "created_at": _iso(t.created_at), "updated_at": _iso(t.created_at),
+                 "terms": [{"id": term.id, **{f: getattr(term, f) for f in TERM_FIELDS},
+                            "occurrences": sorted(mine.get(term.id, []))} for term in t.fresh]}
+        rows.append({"group_id": act.group_id, "entry_id": t.entry_id, "user": act.user, "action": act.action,
+                     "summary": act.summary, "before": None, "after": after, "undone": False})
+    for i in range(0, len(rows), CHUNK):
+        s.execute(insert(History.__table__), rows[i : i + CHUNK])
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat(timespec="seconds") if dt else None
