@@ -54,10 +54,12 @@ def _entries(st: State, glossary_file: str | None):
               help="Ignore list (default: nearest .glossary-lint-ignore).")
 @click.option("--no-ignore-file", is_flag=True, help="Do not read any .glossary-lint-ignore.")
 @click.option("--color/--no-color", "colour", default=None, help="Colour text output (default: on a terminal).")
+@click.option("--no-cache", is_flag=True,
+              help="Compile the glossary afresh (default: a large glossary's automata are cached per content).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here.")
 @pass_state
 def lint(st: State, files, fmt, severity_threshold, glossary_file, zh_file, en_file, unaligned, scope,
-         ignore_file, no_ignore_file, colour, output) -> None:
+         ignore_file, no_ignore_file, no_cache, colour, output) -> None:
     """Check drafts (English, Chinese or bilingual: txt, md, docx, TMX, XLIFF, TSV, --zh/--en pairs)."""
     from glossary.lint.checks import at_or_above
     from glossary.lint.report import render, summary
@@ -70,7 +72,8 @@ def lint(st: State, files, fmt, severity_threshold, glossary_file, zh_file, en_f
     entries = _entries(st, glossary_file)
     with _progress(len(files)) as advance:
         result = run_lint(files, entries, zh=zh_file, en=en_file, unaligned=unaligned, scope=scope,
-                          ignore_file=ignore_file, use_ignore_file=not no_ignore_file, progress=advance)
+                          ignore_file=ignore_file, use_ignore_file=not no_ignore_file, progress=advance,
+                          cache=not no_cache)
     if colour is None:
         colour = output is None and sys.stdout.isatty()
     report = render(result.findings, fmt, colour)
@@ -81,6 +84,9 @@ def lint(st: State, files, fmt, severity_threshold, glossary_file, zh_file, en_f
         click.echo(report, nl=False, color=colour)
     if fmt == "text" or output:
         err_console.print(summary(result.findings, result.files, result.suppressed), highlight=False)
+        if result.compile_seconds >= 1.0:
+            how = "read from the cache" if result.compile_cached else "compiled"
+            err_console.print(f"glossary {how} in {result.compile_seconds:.1f} s", highlight=False)
     raise click.exceptions.Exit(1 if at_or_above(result.findings, severity_threshold) else 0)
 
 

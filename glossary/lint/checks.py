@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from glossary.data import Finding
+from glossary.lint import parallel
 from glossary.lint.matcher import NUMERAL, EnScan, Glossary, Match, Near, is_acronym, iter_words, plural
 from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 
@@ -45,6 +46,8 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 class Options:
     fuzzy_threshold: float = 90.0
     checks: frozenset[str] = frozenset(CHECKS)
+    workers: int | None = None  # processes for a large English-only draft (None: every core; 1: serial)
+    min_chunk_chars: int = 250_000  # a draft is split only into chunks at least this long
 
 
 # --------------------------------------------------------------------------- scanning
@@ -139,9 +142,11 @@ def check_spelling(hits: list[Match]) -> list[Finding]:
 _TOKEN = re.compile(r"[0-9a-z\u00c0-\u024f]+")
 
 
-def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold: float) -> list[Finding]:
+def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold: float,
+                      keep: tuple[int, int] | None = None) -> list[Finding]:
     """unapproved-variant (near match): word windows around anchor words that rapidfuzz finds close to a
-    multi-word preferred term, outside every exact match."""
+    multi-word preferred term, outside every exact match. keep: only anchors at these file offsets
+    (a chunk of a larger text, scanned with context around it)."""
     if g.anchor_auto is None:
         return []
     out = []
@@ -152,11 +157,14 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
         for p, e, (_, items) in iter_words(g.anchor_auto, norm, shorter=False):
             if _overlaps(ends, starts, p, e):
                 continue  # anchors inside exact matches never fire (one word: it cannot straddle a match)
+            if keep is not None and not keep[0] <= sc.view.orig(p) + r.start < keep[1]:
+                continue
             before, after = norm[max(0, p - 16):p], norm[e:e + 16]
             # cheap pre-filter: the term's neighbouring words (first 3 letters) sit next to the anchor
-            for item, j, prev3, next3 in items:
+            for ni, j, prev3, next3 in items:
                 if (prev3 and prev3 not in before) or (next3 and next3 not in after):
                     continue
+                item = g.nears[ni]
                 best = _best_window(norm, p, e, j, item, threshold)
                 if best is None:
                     continue
@@ -364,11 +372,18 @@ def lint_documents(docs: list[LintDocument], g: Glossary, options: Options | Non
     out: list[Finding] = []
     all_hits: list[Match] = []
     for doc in docs:
-        hits, scans = scan(doc, g)
+        workers = parallel.cpu_count() if opt.workers is None else opt.workers
+        chunks = parallel.plan(doc, g, workers, opt.min_chunk_chars)
+        if chunks is not None:
+            status, spelling, near, hits = parallel.run(doc, g, opt.fuzzy_threshold, chunks, workers)
+        else:
+            hits, scans = scan(doc, g)
+            status, spelling = check_status(hits), check_spelling(hits)
+            near = check_near_misses(g, scans, opt.fuzzy_threshold)
         all_hits += hits
-        out += check_status(hits)
-        out += check_spelling(hits)
-        out += check_near_misses(g, scans, opt.fuzzy_threshold)
+        out += status
+        out += spelling
+        out += near
         out += check_acronyms(hits)
         out += check_missing(doc, g, hits)
         if scope == "document":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -226,8 +227,11 @@ class Glossary:
     zh_auto: ahocorasick.Automaton | None
     en_patterns: int = 0
     zh_patterns: int = 0
-    anchor_auto: ahocorasick.Automaton | None = None  # " word" -> [(Near, index of word, prev3, next3)]
+    anchor_auto: ahocorasick.Automaton | None = None  # " word" -> [(index in nears, index of word, prev3, next3)]
+    nears: list[Near] = field(default_factory=list)
     known_en: set[str] = field(default_factory=set)  # every English key in the glossary
+    cut_marks: str = ""  # sentence marks no English key contains (see lint.parallel)
+    max_key_len: int = 0  # longest English key
 
     def scan_en(self, text: str, offset: int = 0, file=None, lean: bool = False) -> EnScan:
         """English matches (offsets + `offset`), with the view and matched norm spans for later checks.
@@ -245,6 +249,16 @@ class Glossary:
 
 def compile_glossary(entries) -> Glossary:
     """Build the automata from approved entries; every English variant is expanded here, once."""
+    enabled = gc.isenabled()
+    gc.disable()  # millions of small long-lived objects: collections would only slow the build down
+    try:
+        return _compile(entries)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compile(entries) -> Glossary:
     concepts: list[Concept] = []
     en_keys: dict[str, list] = {}
     zh_keys: dict[str, list] = {}
@@ -267,8 +281,12 @@ def compile_glossary(entries) -> Glossary:
                 if key:
                     zh_keys.setdefault(key, []).append((c.index, ti, "base", None, 0))
     texts = {(c.index, ti): t.text for c in concepts for ti, t in enumerate(c.entry.terms)}
+    known = {k[1:] for k in en_keys}
+    in_keys = {c for k in known for c in k if c in ".,;:!?"}
+    anchor_auto, nears = _anchor_automaton(near)
     return Glossary(concepts, _automaton(en_keys, texts), _automaton(zh_keys), len(en_keys), len(zh_keys),
-                    _anchor_automaton(near), {k[1:] for k in en_keys})
+                    anchor_auto, nears, known, "".join(c for c in ".;!?:," if c not in in_keys),
+                    max((len(k) for k in known), default=0))
 
 
 # Words too common in English prose to anchor a near-match search (they would fire everywhere).
@@ -284,26 +302,30 @@ MAX_ANCHOR_TERMS = 12  # a word shared by more preferred terms than this is too 
 NUMERAL = re.compile(r"^(?:\d+|[ivxlc]+)$")
 
 
-def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]) -> ahocorasick.Automaton | None:
-    """Each multi-word preferred term under its two rarest content words (near-match search anchors)."""
+def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]
+                      ) -> tuple[ahocorasick.Automaton | None, list[Near]]:
+    """Each multi-word preferred term under its two rarest content words (near-match search anchors).
+    Values hold indices into the returned list, so the automaton pickles as plain data (lint.cache)."""
     freq = Counter(w for _, _, words in near for w in set(words))
-    index: dict[str, list[tuple[Near, int, str, str]]] = {}
+    index: dict[str, list[tuple[int, int, str, str]]] = {}
+    nears: list[Near] = []
     for c, t, words in near:
         content = sorted({w for w in words if len(w) >= 4 and w not in _STOP}, key=lambda w: (freq[w], w))
         key = " ".join(words)
-        item = Near(c, t, words, key, plural(key), frozenset(w for w in words if NUMERAL.match(w)))
+        ni = len(nears)
+        nears.append(Near(c, t, words, key, plural(key), frozenset(w for w in words if NUMERAL.match(w))))
         for w in content[:2]:
             j = words.index(w)
-            index.setdefault(w, []).append((item, j, words[j - 1][:3] if j > 0 else "",
+            index.setdefault(w, []).append((ni, j, words[j - 1][:3] if j > 0 else "",
                                             words[j + 1][:3] if j + 1 < len(words) else ""))
     keep = {" " + w: (len(w) + 1, v) for w, v in index.items() if len(v) <= MAX_ANCHOR_TERMS}
     if not keep:
-        return None
+        return None, nears
     auto = ahocorasick.Automaton()
     for k, v in keep.items():
         auto.add_word(k, v)
     auto.make_automaton()
-    return auto
+    return auto, nears
 
 
 _SIMPLE_LOWER = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")

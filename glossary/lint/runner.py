@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossary.data import EntryData, Finding
 from glossary.lint import suppress
+from glossary.lint.cache import CompileInfo, load_or_compile
 from glossary.lint.checks import CHECKS, Options, lint_documents
 from glossary.lint.matcher import Glossary, compile_glossary
 from glossary.lint.source import LintDocument, load_document, load_pair
@@ -19,6 +21,8 @@ class LintResult:
     files: int
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)
+    compile_seconds: float = 0.0  # getting the compiled glossary (compiling, or reading the cache)
+    compile_cached: bool = False
 
 
 def anchor_pairs(g: Glossary) -> list[tuple[str, str]]:
@@ -34,11 +38,21 @@ def anchor_pairs(g: Glossary) -> list[tuple[str, str]]:
 def run_lint(paths: Iterable[str], glossary: Glossary | Iterable[EntryData], *, zh: str | None = None,
              en: str | None = None, unaligned: bool = False, scope: str = "document",
              ignore_file: str | Path | None = None, use_ignore_file: bool = True,
-             options: Options | None = None, progress=None) -> LintResult:
+             options: Options | None = None, progress=None, cache: bool = False,
+             cache_dir: str | Path | None = None) -> LintResult:
     """Lint drafts against a glossary (compiled or plain entries); suppressions applied.
 
+    cache: read/write the compiled glossary in the cache (lint.cache; large glossaries only).
     `progress(done, total, path)` is called after each file is read (for a progress bar)."""
-    g = glossary if isinstance(glossary, Glossary) else compile_glossary(glossary)
+    info = CompileInfo(0.0, False)
+    if isinstance(glossary, Glossary):
+        g = glossary
+    elif cache:
+        g, info = load_or_compile(glossary, cache_dir)
+    else:
+        t0 = time.perf_counter()
+        g = compile_glossary(glossary)
+        info = CompileInfo(time.perf_counter() - t0, False)
     anchors = anchor_pairs(g)
     paths = [str(p) for p in paths]
     docs: list[LintDocument] = []
@@ -59,4 +73,4 @@ def run_lint(paths: Iterable[str], glossary: Glossary | Iterable[EntryData], *, 
     texts = {r.file.path: r.file.text for d in docs for r in d.regions}
     kept, n = suppress.apply(findings, texts, rules, known)
     notes = [n_ for d in docs for n_ in d.notes]
-    return LintResult(kept, len(texts), n, notes)
+    return LintResult(kept, len(texts), n, notes, info.seconds, info.cached)

@@ -1,0 +1,118 @@
+"""Compiled-glossary cache: the automata pickled once per set of approved entries, so lint runs skip compiling.
+
+The key is a SHA-256 of every entry's terms (language, text, type, usage status, in order) plus the matcher's
+own source, so a changed glossary or a changed compiler never reads a stale automaton. Only plain data is
+stored (automata whose values are tuples of numbers and strings); the concepts are rebuilt from the entries
+the caller already holds. Files live in $GLOSSARY_CACHE_DIR, else $XDG_CACHE_HOME/glossary, else
+~/.cache/glossary, as lint-<key>.pickle; a file that cannot be read is ignored (and rewritten).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from glossary.data import EntryData
+from glossary.lint import matcher
+from glossary.lint.matcher import Concept, Glossary, Near, compile_glossary
+
+MIN_ENTRIES = 2_000  # smaller glossaries compile faster than a cache file loads
+_FORMAT = 1
+
+
+@dataclass
+class CompileInfo:
+    seconds: float  # wall time to get the compiled glossary (compile, or hash + load)
+    cached: bool  # read from the cache
+    path: Path | None = None  # the cache file used or written
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("GLOSSARY_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "glossary"
+
+
+def _code_hash() -> bytes:
+    return hashlib.sha256(Path(matcher.__file__).read_bytes()).digest()
+
+
+def entries_key(entries: list[EntryData]) -> str:
+    """SHA-256 over what compiling reads from the entries, and the compiler's source."""
+    h = hashlib.sha256(_code_hash())
+    h.update(str(_FORMAT).encode())
+    for e in entries:
+        h.update("\x1e".join("\x1f".join((t.lang, t.text, t.term_type or "", t.status or "")) for t in e.terms)
+                 .encode("utf-8", "surrogatepass"))
+        h.update(b"\x1d")
+    return h.hexdigest()
+
+
+def _state(g: Glossary) -> dict:
+    nears = [(n.concept.index, _term_index(n.concept, n.term), n.words, n.key, n.plural_key, n.numerals)
+             for n in g.nears]
+    return {"en_auto": g.en_auto, "zh_auto": g.zh_auto, "anchor_auto": g.anchor_auto, "nears": nears,
+            "en_patterns": g.en_patterns, "zh_patterns": g.zh_patterns, "known_en": g.known_en,
+            "cut_marks": g.cut_marks, "max_key_len": g.max_key_len}
+
+
+def _term_index(c: Concept, term) -> int:
+    return next(i for i, t in enumerate(c.entry.terms) if t is term)
+
+
+def _restore(state: dict, entries: list[EntryData]) -> Glossary:
+    concepts = [Concept(i, e) for i, e in enumerate(entries)]
+    nears = [Near(concepts[ci], concepts[ci].entry.terms[ti], words, key, pk, nums)
+             for ci, ti, words, key, pk, nums in state["nears"]]
+    return Glossary(concepts, state["en_auto"], state["zh_auto"], state["en_patterns"], state["zh_patterns"],
+                    state["anchor_auto"], nears, state["known_en"], state["cut_marks"], state["max_key_len"])
+
+
+def load_or_compile(entries, directory: str | Path | None = None, min_entries: int = MIN_ENTRIES
+                    ) -> tuple[Glossary, CompileInfo]:
+    """The compiled glossary from the cache when its key matches, else compiled (and stored)."""
+    t0 = time.perf_counter()
+    entries = list(entries)
+    if len(entries) < min_entries:
+        return compile_glossary(entries), CompileInfo(time.perf_counter() - t0, False)
+    path = Path(directory or cache_dir()) / f"lint-{entries_key(entries)}.pickle"
+    try:
+        # millions of small objects: the collector would run (and find nothing) many times meanwhile
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with open(path, "rb") as fh:
+                g = _restore(pickle.load(fh), entries)
+        finally:
+            if enabled:
+                gc.enable()
+        return g, CompileInfo(time.perf_counter() - t0, True, path)
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError, IndexError,
+            AttributeError):
+        pass
+    g = compile_glossary(entries)
+    _store(path, _state(g))
+    return g, CompileInfo(time.perf_counter() - t0, False, path)
+
+
+def _store(path: Path, state: dict) -> None:
+    """Write atomically (a temporary file renamed); a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".lint-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)  # noqa: F821 - only bound when mkstemp succeeded
+        except (OSError, NameError):
+            pass

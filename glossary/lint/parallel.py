@@ -1,0 +1,154 @@
+"""Lint a large English-only draft on several cores: chunks cut where no match can cross, forked workers.
+
+Cut points are exact, not heuristic: a chunk ends right after a sentence mark (one of . , ; : ! ?) that no
+English key of the glossary contains, followed by white space. No match can contain that character, so no match crosses the cut and
+the automaton starts afresh after it: every chunk's matches are exactly the whole text's matches there.
+The near-match search looks a few words around each anchor, so each worker scans its chunk plus a margin
+on both sides (longer than any near-match window could be: see `margin`), and reports only anchors inside
+its own chunk. Workers are forked after the glossary is compiled, so the automata are shared copy-on-write
+and nothing is pickled but the chunk's findings and the matches the whole-document checks need (acronyms,
+inconsistency), which the parent rebuilds in document order. Findings are identical to the serial run's.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import multiprocessing
+import os
+import re
+
+from glossary.lint.matcher import Glossary, Match
+from glossary.lint.source import LintDocument, Region
+
+_MARKS = ".,;:!?"
+MIN_CHUNK_CHARS = 250_000  # below this a process costs more than it saves
+_JOB: tuple | None = None  # (document, glossary, threshold, chunks), set before forking
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def cut_marks(g: Glossary) -> str:
+    """Sentence marks that no English key contains (a cut right after one is exact)."""
+    return g.cut_marks
+
+
+def margin(g: Glossary) -> int:
+    """Characters of context each side of a chunk: more than any near-match window (≤ 1.25 × key length
+    once the length filter applies) plus the 16-character neighbourhood pre-filter."""
+    return max(2_000, 2 * g.max_key_len + 64)
+
+
+def cuts(text: str, marks: str, parts: int, min_chars: int) -> list[int]:
+    """Offsets (after a cut mark) splitting text into up to `parts` chunks of at least min_chars."""
+    if not marks or parts < 2 or len(text) < 2 * min_chars:
+        return [0, len(text)]
+    parts = min(parts, len(text) // min_chars)
+    out = [0]
+    for k in range(1, parts):
+        at = _next_mark(text, marks, max(len(text) * k // parts, out[-1] + 1))
+        if at is None or at >= len(text):
+            break
+        out.append(at)
+    out.append(len(text))
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _mark_rx(marks: str) -> re.Pattern:
+    """A cut mark followed by white space (so the next chunk starts on a word boundary, as in the whole)."""
+    return re.compile("[" + re.escape(marks) + r"](?=\s)")
+
+
+def _next_mark(text: str, marks: str, start: int) -> int | None:
+    """The offset right after the first cut mark at or after `start` (None if there is none)."""
+    m = _mark_rx(marks).search(text, start)
+    return m.end() if m else None
+
+
+def _prev_mark(text: str, marks: str, end: int) -> int:
+    """The offset right after the last cut mark that ends at or before `end` (0 if none)."""
+    rx = _mark_rx(marks)
+    lo = max(0, end - 4096)
+    while True:
+        found = [m.end() for m in rx.finditer(text, lo, end + 1)]
+        found = [x for x in found if x <= end]
+        if found:
+            return found[-1]
+        if lo == 0:
+            return 0
+        lo = max(0, lo - 65536)
+
+
+def plan(doc: LintDocument, g: Glossary, workers: int, min_chars: int = MIN_CHUNK_CHARS
+         ) -> list[tuple[int, int, int, int]] | None:
+    """(extended start, start, end, extended end) file offsets per chunk, or None to lint serially.
+    Only English-only drafts of one region qualify (bilingual checks need aligned pairs)."""
+    if workers < 2 or doc.kind != "en" or len(doc.regions) != 1 or not g.cut_marks:
+        return None
+    r = doc.regions[0]
+    text = r.text
+    bounds = cuts(text, g.cut_marks, workers * 2, min_chars)
+    if len(bounds) < 3:
+        return None
+    m = margin(g)
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        a2 = _prev_mark(text, g.cut_marks, a - m) if a > m else 0
+        b2 = len(text) if b + m >= len(text) else (_next_mark(text, g.cut_marks, b + m) or len(text))
+        out.append((r.start + a2, r.start + a, r.start + b, r.start + b2))
+    return out
+
+
+def _work(k: int):
+    """One chunk: status, spelling and near-match findings, plus compact matches for the parent."""
+    from glossary.lint.checks import check_near_misses, check_spelling, check_status
+
+    doc, g, threshold, chunks = _JOB
+    x0, a, b, x1 = chunks[k]
+    f = doc.regions[0].file
+    region = Region(f, x0, x1)
+    sc = g.scan_en(region.text, x0, f, lean=True)
+    hits = [m for m in sc.matches if a <= m.start < b]
+    near = check_near_misses(g, [(region, sc)], threshold, keep=(a, b))
+    compact = [(m.start, m.end, m.surface, m.concept.index, _term_index(m), m.form, m.acronym) for m in hits]
+    return check_status(hits), check_spelling(hits), near, compact
+
+
+def _term_index(m: Match) -> int:
+    return next(i for i, t in enumerate(m.concept.entry.terms) if t is m.term)
+
+
+def run(doc: LintDocument, g: Glossary, threshold: float, chunks: list[tuple[int, int, int, int]], workers: int):
+    """(status, spelling, near-match findings, hits in document order) over forked workers."""
+    global _JOB
+    _JOB = (doc, g, threshold, chunks)
+    gc.freeze()  # the children's collections then never touch (and copy) the parent's pages
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(min(workers, len(chunks))) as pool:
+            parts = pool.map(_work, range(len(chunks)), chunksize=1)
+            pool.close()
+            pool.join()  # reaped: their CPU time shows in RUSAGE_CHILDREN
+    finally:
+        _JOB = None
+        gc.unfreeze()
+    f = doc.regions[0].file
+    status, spelling, near, hits = [], [], [], []
+    seen: set[tuple[int, int]] = set()
+    for st, sp, nr, compact in parts:
+        status += st
+        spelling += sp
+        for x in nr:  # a window straddling a cut can be found from both sides: keep the first, as serially
+            if (x.start, x.end) not in seen:
+                seen.add((x.start, x.end))
+                near.append(x)
+        for start, end, surface, ci, ti, form, acronym in compact:
+            c = g.concepts[ci]
+            hits.append(Match(start, end, surface, "en", c, c.entry.terms[ti], form, acronym, f))
+    return status, spelling, near, hits
