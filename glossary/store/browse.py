@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
+import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -224,7 +225,8 @@ class _TermIndex:
     """In-memory term keys (built once, in a worker, per data version): substring and fuzzy search,
     similar-English and acronym lookups for merge suggestions."""
 
-    def __init__(self, rows):
+    def __init__(self, rows, scores: dict[int, float | None] | None = None):
+        self.scores: dict[int, float | None] = scores or {}  # entry id → score (ranking without SQL)
         self.zh: dict[int, str] = {}
         self.en: dict[int, str] = {}
         self.en_sorted: dict[int, str] = {}  # word-sorted, punctuation-free: token-sort similarity by ratio
@@ -250,6 +252,27 @@ class _TermIndex:
             kind: _Joined([(self.term_entry[t], k) for t, k in keys.items()])
             for kind, keys in (("zh", self.zh), ("en", self.en), ("pinyin", self.pinyin))
         }
+        self.by_length = {kind: _ByLength(keys) for kind, keys in (("zh", self.zh), ("en", self.en),
+                                                                    ("pinyin", self.pinyin))}
+
+
+class _ByLength:
+    """Keys sorted by length: a fuzzy query only scores keys whose length allows the score cutoff."""
+
+    def __init__(self, keys: dict[int, str]):
+        items = sorted(keys.items(), key=lambda kv: len(kv[1]))  # stable: insertion order within a length
+        self.term_ids = [t for t, _ in items]
+        self.keys = [k for _, k in items]
+        self.lengths = [len(k) for k in self.keys]
+
+    def extract(self, query: str, cutoff: float, limit: int) -> list[tuple[float, int]]:
+        """(score, term id) of the best keys by QRatio ≥ cutoff. An indel ratio of strings of lengths
+        L and M is at most 200·min(L, M)/(L + M), so lengths outside [L·c/(200−c), L·(200−c)/c] can't pass."""
+        n = len(query)
+        lo = bisect_left(self.lengths, math.ceil(n * cutoff / (200 - cutoff) - 1e-9))
+        hi = bisect_right(self.lengths, math.floor(n * (200 - cutoff) / cutoff + 1e-9))
+        hits = process.extract(query, self.keys[lo:hi], scorer=fuzz.QRatio, limit=limit, score_cutoff=cutoff)
+        return [(score, self.term_ids[lo + i]) for _key, score, i in hits]
 
 
 def sorted_words(text: str) -> str:
@@ -435,15 +458,28 @@ class ReviewAdapter:
         return out
 
     def _rank(self, s: Session, ids: list[int], conds: list, limit: int) -> list[int]:
-        """The ids that pass the filters, best score first (one indexed lookup by primary key)."""
+        """The ids that pass the filters, best score first: sorted by the in-memory scores, then checked
+        against the filters in SQL a batch at a time from the top (a page needs a batch, not every id)."""
         if not ids or limit <= 0:
             return []
-        ranked: list[tuple] = []
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            ranked += s.execute(select(Entry.score, Entry.id).where(Entry.id.in_(chunk), *conds)).all()
-        ranked.sort(key=lambda r: (-(r[0] if r[0] is not None else -1.0), -r[1]))
-        return [r[1] for r in ranked[:limit]]
+        scores = self._term_index().scores
+        ids = list(dict.fromkeys(ids))
+        missing = [i for i in ids if i not in scores]
+        if missing:  # entries newer than the index: read their scores
+            scores = dict(scores)
+            for start in range(0, len(missing), 900):
+                scores.update(s.execute(select(Entry.id, Entry.score)
+                                        .where(Entry.id.in_(missing[start:start + 900]))).all())
+        ids.sort(key=lambda i: (-(scores.get(i) if scores.get(i) is not None else -1.0), -i))
+        out: list[int] = []
+        pos, batch = 0, max(2 * limit, 64)
+        while pos < len(ids) and len(out) < limit:
+            chunk = ids[pos:pos + batch]
+            pos += len(chunk)
+            ok = set(s.scalars(select(Entry.id).where(Entry.id.in_(chunk), *conds)))
+            out += [i for i in chunk if i in ok]
+            batch = min(4 * batch, 900)
+        return out[:limit]
 
     def _prefix(self, col, value: str):
         if self._postgres():
@@ -456,22 +492,17 @@ class ReviewAdapter:
                 with self._read() as s:
                     rows = s.execute(select(Term.id, Term.entry_id, Term.lang, Term.norm_key,
                                             Term.pinyin_plain, Term.text)).all()
-                self._index = _TermIndex(rows)
+                    scores = dict(s.execute(select(Entry.id, Entry.score)).all())
+                self._index = _TermIndex(rows, scores)
             return self._index
 
     def _fuzzy_candidates(self, kinds: dict, limit: int) -> list[int]:
         idx = self._term_index()
         scored: dict[int, float] = {}
-        targets = []
-        if "zh" in kinds:
-            targets.append((kinds["zh"], idx.zh))
-        if "en" in kinds:
-            targets.append((kinds["en"], idx.en))
-        if "pinyin" in kinds:
-            targets.append((kinds["pinyin"], idx.pinyin))
-        for query, choices in targets:
-            for _key, score, term_id in process.extract(query, choices, scorer=fuzz.QRatio, limit=limit,
-                                                        score_cutoff=FUZZY_CUTOFF):
+        for kind in ("zh", "en", "pinyin"):
+            if kind not in kinds:
+                continue
+            for score, term_id in idx.by_length[kind].extract(kinds[kind], FUZZY_CUTOFF, limit):
                 entry_id = idx.term_entry[term_id]
                 scored[entry_id] = max(scored.get(entry_id, 0), score)
         return [i for i, _ in sorted(scored.items(), key=lambda kv: -kv[1])][:limit]
