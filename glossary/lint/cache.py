@@ -76,12 +76,13 @@ def _restore(state: dict, entries: list[EntryData]) -> Glossary:
                     state["anchor_auto"], nears, state["known_en"], state["cut_marks"], state["max_key_len"])
 
 
-def load_or_compile(entries, directory: str | Path | None = None, min_entries: int = MIN_ENTRIES
+def load_or_compile(entries, directory: str | Path | None = None, min_entries: int | None = None
                     ) -> tuple[Glossary, CompileInfo]:
-    """The compiled glossary from the cache when its key matches, else compiled (and stored)."""
+    """The compiled glossary from the cache when its key matches, else compiled (and stored).
+    Glossaries under `min_entries` (default MIN_ENTRIES) are compiled without the cache."""
     t0 = time.perf_counter()
     entries = list(entries)
-    if len(entries) < min_entries:
+    if len(entries) < (MIN_ENTRIES if min_entries is None else min_entries):
         return compile_glossary(entries), CompileInfo(time.perf_counter() - t0, False)
     path = Path(directory or cache_dir()) / f"lint-{entries_key(entries)}.pickle"
     try:

@@ -17,6 +17,7 @@ import gc
 import multiprocessing
 import os
 import re
+import time
 
 from glossary.lint.matcher import Glossary, Match
 from glossary.lint.source import LintDocument, Region
@@ -24,6 +25,7 @@ from glossary.lint.source import LintDocument, Region
 _MARKS = ".,;:!?"
 MIN_CHUNK_CHARS = 250_000  # below this a process costs more than it saves
 _JOB: tuple | None = None  # (document, glossary, threshold, chunks), set before forking
+last_run: dict = {}  # the latest run's chunk count and each chunk's CPU seconds (for benchmarks)
 
 
 def cpu_count() -> int:
@@ -109,6 +111,7 @@ def _work(k: int):
     """One chunk: status, spelling and near-match findings, plus compact matches for the parent."""
     from glossary.lint.checks import check_near_misses, check_spelling, check_status
 
+    c0 = time.process_time()
     doc, g, threshold, chunks = _JOB
     x0, a, b, x1 = chunks[k]
     f = doc.regions[0].file
@@ -117,7 +120,8 @@ def _work(k: int):
     hits = [m for m in sc.matches if a <= m.start < b]
     near = check_near_misses(g, [(region, sc)], threshold, keep=(a, b))
     compact = [(m.start, m.end, m.surface, m.concept.index, _term_index(m), m.form, m.acronym) for m in hits]
-    return check_status(hits), check_spelling(hits), near, compact
+    status, spelling = check_status(hits), check_spelling(hits)
+    return status, spelling, near, compact, time.process_time() - c0
 
 
 def _term_index(m: Match) -> int:
@@ -141,7 +145,9 @@ def run(doc: LintDocument, g: Glossary, threshold: float, chunks: list[tuple[int
     f = doc.regions[0].file
     status, spelling, near, hits = [], [], [], []
     seen: set[tuple[int, int]] = set()
-    for st, sp, nr, compact in parts:
+    last_run.clear()
+    last_run.update(chunks=len(chunks), workers=min(workers, len(chunks)), chunk_cpu=[p[-1] for p in parts])
+    for st, sp, nr, compact, _ in parts:
         status += st
         spelling += sp
         for x in nr:  # a window straddling a cut can be found from both sides: keep the first, as serially

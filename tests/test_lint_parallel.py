@@ -1,0 +1,85 @@
+"""Linting a large English draft on several processes gives exactly the serial findings, in order."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from glossary.data import EntryData, TermData
+from glossary.lint import parallel
+from glossary.lint.checks import Options, lint_documents
+from glossary.lint.matcher import compile_glossary
+from glossary.lint.source import LintDocument, Region, SourceFile
+
+from tests.test_lint_regression import DATA, _bench, _drafts
+
+
+def _doc(text: str, name: str = "draft.txt") -> LintDocument:
+    f = SourceFile(name, text)
+    return LintDocument(name, [Region(f, 0, len(text))], "en")
+
+
+def _lint(g, text, workers, min_chars=2_000, name="draft.txt"):
+    return [dataclasses.asdict(x) for x in lint_documents([_doc(text, name)], g, Options(workers=workers,
+                                                                                        min_chunk_chars=min_chars))]
+
+
+@pytest.fixture(scope="module")
+def bench10k():
+    return compile_glossary(_bench().build_glossary(10_000))
+
+
+def test_bench_drafts_split_in_many_chunks_match_the_saved_findings(bench10k):
+    want = json.loads((DATA / "regression_10k.json").read_text(encoding="utf-8"))
+    for kind, text in _drafts().items():
+        chunks = parallel.plan(_doc(text), bench10k, 2, 20_000)
+        assert chunks is not None and len(chunks) >= 4  # really split
+        assert _lint(bench10k, text, 2, 20_000, f"{kind}.txt") == want[kind]
+
+
+def _small_glossary():
+    return compile_glossary([
+        EntryData([TermData("zh", "陆海新通道", "fullForm", "preferred"),
+                   TermData("en", "New International Land-Sea Trade Corridor", "fullForm", "preferred"),
+                   TermData("en", "ILSTC", "acronym", "admitted"),
+                   TermData("en", "New Western Land-Sea Corridor", "fullForm", "deprecated")], status="approved"),
+        EntryData([TermData("zh", "经济圈", "fullForm", "preferred"),
+                   TermData("en", "Economic Circle", "fullForm", "preferred"),
+                   TermData("en", "economic zone", "fullForm", "admitted")], status="approved"),
+    ])
+
+
+def test_terms_across_paragraph_breaks_and_near_matches_at_cuts():
+    g = _small_glossary()
+    assert g.cut_marks  # no key holds a sentence mark here
+    para = ("The ILSTC grew. Officials praised the New Western Land-Sea\n\nCorridor; the economic zone and "
+            "the Economic Circle met. A new international land sea trade corridr opened. ")
+    text = "".join(para.replace("grew", f"grew {i}") for i in range(400))
+    serial = _lint(g, text, 1)
+    assert {f["check"] for f in serial} >= {"deprecated-term", "acronym-before-expansion",
+                                             "inconsistent-translation", "unapproved-variant"}
+    chunks = parallel.plan(_doc(text), g, 2, 2_000)
+    assert chunks is not None and len(chunks) == 4
+    for x0, a, b, x1 in chunks:
+        assert text[a - 1] in g.cut_marks and text[a].isspace() if a else True
+        assert x0 <= a < b <= x1
+    assert _lint(g, text, 2) == serial
+
+
+def test_serial_when_every_mark_is_inside_a_key():
+    marks = ".,;:!?"
+    g = compile_glossary([EntryData([TermData("en", f"term{i}{c} x", "fullForm", "preferred")],
+                                    status="approved") for i, c in enumerate(marks)])
+    assert g.cut_marks == ""
+    assert parallel.plan(_doc("term0. x. " * 100_000), g, 2, 2_000) is None
+
+
+def test_cuts_are_after_a_mark_and_before_white_space():
+    text = "a.b c. d; e! f\n" * 2_000
+    bounds = parallel.cuts(text, ".;!", 4, 1_000)
+    assert bounds[0] == 0 and bounds[-1] == len(text) and len(bounds) == 5
+    for b in bounds[1:-1]:
+        assert text[b - 1] in ".;!" and text[b].isspace()
