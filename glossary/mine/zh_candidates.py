@@ -247,6 +247,7 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
     lefts: dict[str, set] = defaultdict(set)
     rights: dict[str, set] = defaultdict(set)
     flags = _FLAGS
+    new = Counter.__new__
     for si, (words, tags) in enumerate(segments):
         n = len(words)
         fl = [flags.get((w, t)) or _flags(w, t) for w, t in zip(words, tags)]
@@ -277,8 +278,9 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
                 elif not (fj[3] and fi[2] and starts[j + 1] - starts[i] >= 2):
                     continue
                 st = stats.get(text)
-                if st is None:
-                    st = stats[text] = Termhood(words=j + 1 - i)
+                if st is None:  # empty Counters without Counter.__init__ (the costly part of a new entry)
+                    st = stats[text] = Termhood(words=j + 1 - i, left=new(Counter), right=new(Counter),
+                                                tags=new(Counter))
                     if j > i:
                         st.loose_edge = fi[5] or fj[5]
                 st.freq += 1
