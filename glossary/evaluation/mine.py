@@ -15,6 +15,7 @@ from glossary.text.normalize import fold_punct, norm_key
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_GOLD = ROOT.parent / "shared" / "eval" / "seed_dev_gold.tsv"
 DEFAULT_JUDGED = ROOT / "tests" / "data" / "mine" / "judged_pairs.tsv"
+HELDOUT = ROOT / "tests" / "data" / "mine" / "heldout"  # other genre: line-aligned international news
 
 
 def norm_en(text: str) -> str:
@@ -78,6 +79,18 @@ def evaluate(entries: list[dict], gold, judged) -> dict:
     checked = [(e, judged[(norm_key(e["zh"][0], "zh"), norm_en(e["en"]))]) for e in entries
                if (norm_key(e["zh"][0], "zh"), norm_en(e["en"])) in judged]
     plausible = sum(ok for _, ok in checked)
+    # every proposal with a verdict: a gold zh is right iff its English is a gold form; others as judged
+    gold_forms = {g[0]: g[1] for g in gold}
+    verdicts = []
+    for e in entries:
+        zh, en = norm_key(e["zh"][0], "zh"), norm_en(e["en"])
+        if zh in gold_forms:
+            verdicts.append(en in gold_forms[zh])
+        elif (zh, en) in judged:
+            verdicts.append(judged[(zh, en)])
+    unjudged = [(e["zh"][0], e["en"], e["score"]) for e in entries
+                if norm_key(e["zh"][0], "zh") not in gold_forms and (norm_key(e["zh"][0], "zh"), norm_en(e["en"]))
+                not in judged]
     return {
         "proposals": len(entries),
         "gold_pairs": len(gold),
@@ -87,7 +100,10 @@ def evaluate(entries: list[dict], gold, judged) -> dict:
         "judged_proposals": len(checked),
         "unjudged_proposals": len(entries) - len(checked),
         "precision_judged": round(plausible / max(1, len(checked)), 3),
+        "precision_all_verdicts": round(sum(verdicts) / max(1, len(verdicts)), 3),
+        "verdicts": len(verdicts),
         "gold": rows,
+        "unjudged": unjudged,
     }
 
 
@@ -149,26 +165,50 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-score", type=float, default=0.5)
     ap.add_argument("--dump", type=Path, help="write proposals as TSV (zh, en, score) for hand-checking")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--heldout", type=Path, default=HELDOUT,
+                    help="held-out genre directory (corpus/, gold.tsv, judged.tsv) also evaluated; '' to skip")
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        entries, timings = run_pipeline(args.seeds, Path(tmp) / "eval.db", args.min_score)
-    report = evaluate(entries, load_gold(args.gold), load_judged(args.judged))
-    report["timings"] = timings
+    report = _run(args.seeds, args.gold, args.judged, args.min_score)
+    if args.heldout and str(args.heldout) and (args.heldout / "corpus").is_dir():
+        report["heldout"] = _run(args.heldout / "corpus", args.heldout / "gold.tsv", args.heldout / "judged.tsv",
+                                 args.min_score)
     if args.dump:
         with open(args.dump, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, delimiter="\t", lineterminator="\n")
-            for e in sorted(entries, key=lambda e: -(e["score"] or 0)):
+            for e in sorted(report["_entries"], key=lambda e: -(e["score"] or 0)):
                 w.writerow([e["zh"][0], e["en"], e["score"]])
+    report.pop("_entries")
+    report.get("heldout", {}).pop("_entries", None)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
+    _print(report, "seeds (dev gold + judged_pairs.tsv)")
+    if "heldout" in report:
+        _print(report["heldout"], f"held-out genre ({args.heldout.name}: gold.tsv + judged.tsv)", misses_only=True)
+    return 0
+
+
+def _run(corpus: Path, gold: Path, judged: Path, min_score: float) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        entries, timings = run_pipeline(corpus, Path(tmp) / "eval.db", min_score)
+    report = evaluate(entries, load_gold(gold), load_judged(judged))
+    report["timings"] = timings
+    report["_entries"] = entries
+    return report
+
+
+def _print(report: dict, title: str, misses_only: bool = False) -> None:
+    print(f"== {title}")
     for row in report["gold"]:
         mark = "ok " if row["preferred_hit"] else ("var" if row["any_variant_hit"] else "MISS")
-        print(f"  {mark}  {row['zh']}\t→ {row['proposed']}")
+        if not (misses_only and row["preferred_hit"]):
+            print(f"  {mark}  {row['zh']}\t→ {row['proposed']}")
     for k, v in report.items():
-        if k != "gold":
+        if k not in ("gold", "heldout", "unjudged", "_entries"):
             print(f"{k}: {v}")
-    return 0
+    if report["unjudged"]:
+        print(f"unjudged proposals ({len(report['unjudged'])}): " +
+              "; ".join(f"{z} → {e} ({s})" for z, e, s in report["unjudged"]))
 
 
 if __name__ == "__main__":

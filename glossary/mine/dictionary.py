@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-_CACHE_VERSION = 9
+_CACHE_VERSION = 10
 
 EN_STOPWORDS = frozenset(
     """a an the of and or for to in on at by with from as into onto than then that this these those
@@ -113,7 +113,8 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
             stems = gloss_stems(m.group(4), SINGLE_CHAR_SENSES if len(simp) == 1 else None)
             if stems:
                 acc.setdefault(simp, set()).update(stems)
-                n = min((len(gloss_stems(sense, refs=False)) or 9) for sense in m.group(4).split("/"))
+                n = min((len(gloss_stems(alt, refs=False)) or 9) for sense in m.group(4).split("/")
+                        for alt in _name_head(sense).split(" or "))  # 'München or Munich': one word each
                 shortest[simp] = min(n, shortest.get(simp, 9))
                 if m.group(3)[:1].isupper():
                     proper.add(simp)

@@ -283,7 +283,8 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
                 drop = True
                 break
             if a1 in acc and a2 not in acc and (variants.contains_key(en[b], en[a1]) or en[b] == en[a1]) \
-                    and stats.get(a1) and stats[a1].freq >= stats[b].freq:
+                    and stats.get(a1) and stats[a1].freq >= stats[b].freq \
+                    and not (stats[b].freq >= 3 and stats[b].score() >= 0.9 and en[b] != en[a1]):  # 中美关系
                 st_a2 = stats.get(a2)
                 if (st_a2 is None or st_a2.words == 1) and not (en[b] != en[a1] and _name_surface(chosen[b])):
                     drop = True
@@ -347,8 +348,8 @@ def _candidate(z, ch, st, places, zh_toks, pairs, seg_ids, paren, seen_acr) -> C
                   acronyms=acronyms, kind=_kind(z, st, forms[0]), evidence=ev,
                   occurrences=dict(occurrences), frequency=st.freq)
     c.en_occurrences = dict(en_occ)
-    c.termhood = round(st.score(), 3)
     c.signals = getattr(pr, "signals", None)  # the scored evidence (calibration fits on it)
+    c.termhood = round(c.signals.termhood if c.signals else st.score(), 3)  # names floored, fragments cut
     return c
 
 

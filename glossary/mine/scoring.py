@@ -128,8 +128,8 @@ def partial_name(zh_places: list[tuple[int, int, int]], en_places: list[tuple], 
 # Logistic calibration: p = sigmoid(W · signals.vector() + B), fitted by glossary/evaluation/calibrate_mine.py
 # on the hand-judged seed proposals and the held-out news corpus (see that script for the data and the fit).
 # features: local, cooc, termhood, acronym, name, generic, log_freq, cut, lexical, capitalised (Signals.vector)
-W = [1.018, 1.869, 1.120, -0.281, 1.203, -1.918, 1.134, -1.264, 1.123, 0.993]
-B = -3.565
+W = [1.064, 1.770, 1.431, -0.360, 1.171, -2.722, 1.335, -1.208, 1.163, 1.160]
+B = -3.915
 
 
 def score(sig: Signals) -> float:
