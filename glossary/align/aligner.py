@@ -97,6 +97,7 @@ class CostModel:
         self._zidx = [self._build_zh_index(i) for i in range(len(zf))]
         self._ev: dict[tuple[int, int, int, int], tuple[float, int, int]] = {}
         self._easy: dict[tuple[int, int], bool] = {}
+        self._pp: dict[tuple[int, int], tuple[float, int]] = {}
 
     def with_ratio(self, ratio: float) -> CostModel:
         """The same model with another length ratio; lexical evidence (ratio-independent) is shared, not redone."""
@@ -218,7 +219,33 @@ class CostModel:
             c += self.erank[j0 + b - 1] - self.erank[j0]
         return c
 
-    def __call__(self, i0: int, a: int, j0: int, b: int) -> float:
+    def _pair(self, i: int, j: int) -> tuple[float, int]:
+        """(dictionary + English hits, anchors) of zh unit i against en unit j alone (for lower bounds)."""
+        v = self._pp.get((i, j))
+        if v is None:
+            d, an = self.pe(i, j, 1)
+            ew = self.estem_w
+            v = self._pp[(i, j)] = (d + sum([ew[st] for st in self._zidx[i][1] & self.ef[j].stems]), an)
+        return v
+
+    def _lower_bound(self, cost: float, i0: int, a: int, j0: int, b: int) -> float:
+        """A value <= the multi-sentence bead's cost: unions of matches bounded by sums over its sentence pairs."""
+        p = self.p
+        hits = 0.0
+        anchors = 0
+        for i in range(i0, i0 + a):
+            for j in range(j0, j0 + b):
+                h, k = self._pair(i, j)
+                hits += h
+                anchors += k
+        size = self.zsize[i0 + a] - self.zsize[i0] + self.esize[j0 + b] - self.esize[j0]
+        dice = hits / size if size else 0.0
+        return (cost + p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
+                - p.anchor_weight * min(anchors, 4 * max(a, b)) + p.cross_block * self.crossings(i0, a, j0, b))
+
+    def __call__(self, i0: int, a: int, j0: int, b: int, limit: float = math.inf) -> float:
+        """Cost of a bead. With `limit`, a multi-sentence bead that provably costs at least `limit` may return
+        a lower bound (>= limit) instead of its exact cost: the search only needs to know it loses."""
         p = self.p
         if a == 0 or b == 0:
             return p.skip * (a + b)
@@ -228,6 +255,10 @@ class CostModel:
         cost = p.prior.get((a, b), 4.0) + r * r / (2 * p.sigma ** 2)  # = length_cost(i0, a, j0, b)
         if cost > p.length_prune:  # hopeless lengths: skip the lexical work
             return cost + p.lex_weight * p.lex_threshold * (a + b) / 2.0
+        if limit < math.inf and (a > 1 or b > 1):
+            lb = self._lower_bound(cost, i0, a, j0, b)
+            if lb - 1e-7 >= limit:
+                return lb
         dice, anchors, missing = self.evidence(i0, a, j0, b)
         cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
         cost += -p.anchor_weight * anchors + p.number_miss * missing
@@ -411,7 +442,7 @@ def _solve_groups(block_path: list[Bead], zb: list[int], eb: list[int], band: li
         if z1 == z0 and e1 == e0:
             return
         rows = [(min(max(lo - e0, 0), e1 - e0), min(max(hi - e0, 0), e1 - e0)) for lo, hi in band[z0:z1 + 1]]
-        sub = dp_align(z1 - z0, e1 - e0, model, fix_band(rows, e1 - e0), offset=(z0, e0))
+        sub = dp_align(z1 - z0, e1 - e0, model, fix_band(rows, e1 - e0), offset=(z0, e0), bounded=True)
         out.extend(Bead(bd.zh_start + z0, bd.zh_end + z0, bd.en_start + e0, bd.en_end + e0) for bd in sub)
 
     for bd in block_path:
@@ -480,7 +511,7 @@ def anchored_walk(n: int, m: int, model: CostModel, p: Params) -> list[Bead]:
         if target is None and (n - i) * (m - j) > 250_000:  # huge unsynchronised tail: banded search
             sub = banded_align(n - i, m - j, lambda a0, a, b0, b: model(a0 + i, a, b0 + j, b))
         else:
-            sub = dp_align(i2 - i, j2 - j, model, offset=(i, j))
+            sub = dp_align(i2 - i, j2 - j, model, offset=(i, j), bounded=True)
         out.extend(Bead(bd.zh_start + i, bd.zh_end + i, bd.en_start + j, bd.en_end + j) for bd in sub)
         i, j = (i2, j2) if target or (n - i) * (m - j) <= 250_000 else (n, m)
     return out

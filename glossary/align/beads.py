@@ -65,11 +65,14 @@ def fix_band(band: list[tuple[int, int]], m: int) -> list[tuple[int, int]]:
 
 
 def dp_align(n: int, m: int, cost: CostFn, band: Sequence[tuple[int, int]] | None = None,
-             beads: Sequence[tuple[int, int]] = BEADS, offset: tuple[int, int] = (0, 0)) -> list[Bead]:
+             beads: Sequence[tuple[int, int]] = BEADS, offset: tuple[int, int] = (0, 0),
+             bounded: bool = False) -> list[Bead]:
     """Minimum-cost monotone bead sequence covering every unit exactly once, within `band`.
 
     `band[i]` = (lo, hi) allowed en positions after consuming i zh units. Work is O(sum of band widths).
     `offset` = (zh, en) added to the positions passed to `cost` (align a window of longer sequences).
+    `bounded`: `cost` takes a fifth argument, the cost above which the bead cannot win this cell; it may then
+    return any value >= that limit instead of the exact cost (branch and bound, same result).
     """
     oi, oj = offset
     if band is None:
@@ -95,7 +98,7 @@ def dp_align(n: int, m: int, cost: CostFn, band: Sequence[tuple[int, int]] | Non
                 prev = best[pi][pj - lo[pi]]
                 if prev == INF:
                     continue
-                c = prev + cost(pi + oi, a, pj + oj, b)
+                c = prev + (cost(pi + oi, a, pj + oj, b, bc - prev) if bounded else cost(pi + oi, a, pj + oj, b))
                 if c < bc:
                     bc, bk = c, k
             row[j - row_lo] = bc
