@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
+from glossary.errors import GlossaryError
 from glossary.store.browse import DocumentInfo, QueueFilter, QueuePage, Suggestion
 from glossary.tui.widgets.queue_table import QueueTable
 from glossary.tui.widgets.suggestions import SuggestionList
@@ -57,6 +58,11 @@ class QueueScreen(Screen):
         append: bool
 
     @dataclass
+    class PageFailed(Message):
+        generation: int
+        message: str | None
+
+    @dataclass
     class PreviewLoaded(Message):
         entry_id: int
         suggestions: list[Suggestion]
@@ -73,6 +79,8 @@ class QueueScreen(Screen):
         self.fetching = False
         self.page: QueuePage | None = None
         self._preview_timer: Timer | None = None
+        self._pending: tuple | None = None  # the page request to read next (the latest filter)
+        self._in_flight = False  # a page read is running in a worker
 
     # ------------------------------------------------------------------ layout
 
@@ -106,6 +114,9 @@ class QueueScreen(Screen):
     # ------------------------------------------------------------------ loading (workers)
 
     def load(self, append: bool = False) -> None:
+        """Read the page for the current filter. One read at a time: keys typed while a read runs only
+        replace the pending request, so the next read is for the LAST keystroke (no stale queries compete
+        for the CPU, and an isolated keystroke starts at once, without a debounce delay)."""
         table = self.query_one(QueueTable)
         if self._preview_timer is not None:  # typing: suggestions wait until the rows settle
             self._preview_timer.stop()
@@ -113,13 +124,27 @@ class QueueScreen(Screen):
             self.generation += 1
         self.fetching = True
         offset = table.row_count if append else 0
-        self._fetch(replace(self.filter), offset, self.generation, append)
+        self._pending = (replace(self.filter), offset, self.generation, append)
+        if not self._in_flight:
+            self._start_pending()
+
+    def _start_pending(self) -> None:
+        request, self._pending = self._pending, None
+        if request is not None:
+            self._in_flight = True
+            self._fetch(*request)
 
     @work(thread=True, exclusive=True, group="queue-page")
     def _fetch(self, flt: QueueFilter, offset: int, generation: int, append: bool) -> None:
-        page = self.adapter.page(flt, offset=offset, limit=PAGE_SIZE)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.PageLoaded(generation, page, append))
+        try:
+            page = self.adapter.page(flt, offset=offset, limit=PAGE_SIZE)
+        except GlossaryError as exc:
+            self.post_message(self.PageFailed(generation, str(exc)))
+            return
+        except BaseException:
+            self.post_message(self.PageFailed(generation, None))
+            raise
+        self.post_message(self.PageLoaded(generation, page, append))
 
     @work(thread=True, group="queue-warm")
     def _warm(self) -> None:
@@ -129,8 +154,21 @@ class QueueScreen(Screen):
     def _load_documents(self) -> None:
         self.post_message(self.DocumentsLoaded(self.adapter.documents()))
 
+    @on(PageFailed)
+    def _page_failed(self, message: PageFailed) -> None:
+        self._in_flight = False
+        if message.message:
+            self.app.tell(message.message, severity="error")
+        if self._pending is not None:
+            self._start_pending()
+        elif message.generation == self.generation:
+            self.fetching = False
+
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
+        self._in_flight = False
+        if self._pending is not None:
+            self._start_pending()  # a newer filter has been typed meanwhile: read that one next
         if message.generation != self.generation:
             return  # a newer filter has been typed since
         self.fetching = False
@@ -163,7 +201,7 @@ class QueueScreen(Screen):
             parts.append(f"{len(table.selected)} selected")
         if self.filter.query:
             parts.append("fuzzy matches" if page.fuzzy else f"search {self.filter.query!r}")
-        self.query_one("#status-line", Static).update(" · ".join(parts))
+        self.query_one("#status-line", Static).update(" · ".join(parts), layout=False)  # one fixed line
 
     def refresh_data(self) -> None:
         """Reload the current page after a change (keeps the cursor position)."""
