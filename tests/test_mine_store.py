@@ -91,3 +91,55 @@ def test_mine_is_incremental_and_respects_editors(db):
     keys = [z for z in after]
     assert len(keys) == len(set(keys))
     svc.close()
+
+
+def test_bulk_history_matches_entry_snapshot(db):
+    """The Core-written history row of each new proposal is the entry's picture after the run (as the ORM
+    snapshot would take it: terms in order, each with its occurrences)."""
+    from glossary.store.history import snapshot
+    from glossary.store.models import Entry, History
+    from sqlalchemy import select
+
+    svc = GlossaryService.open(f"sqlite:///{db}", user="tester")
+    for d in _docs()[:2]:
+        svc.store_document(d)
+    r = CliRunner().invoke(app, ["--db", str(db), "mine", "--min-score", "0.5"])
+    assert r.exit_code == 0, r.output
+    with svc.read() as s:
+        rows = s.scalars(select(History).where(History.action == "mine")).all()
+        assert rows and len({h.group_id for h in rows}) == 1  # one action, one transaction
+        with_occ = 0
+        for h in rows:
+            entry = s.get(Entry, h.entry_id)
+            now = snapshot(s, entry)
+            for pic in (now, h.after):
+                pic.pop("created_at"), pic.pop("updated_at")
+            assert h.before is None and h.after == now
+            with_occ += any(t["occurrences"] for t in now["terms"])
+        assert with_occ == len(rows)  # every proposal keeps its evidence
+    svc.close()
+
+
+def test_same_key_in_one_run_extends_the_new_entry(db):
+    """A second candidate whose zh form (here Traditional) normalises to a proposal made earlier in the same
+    run adds its evidence to that entry instead of creating a duplicate; a re-run attaches nothing."""
+    from glossary.data import Candidate
+    from glossary.store.proposals import store_candidates
+
+    svc = GlossaryService.open(f"sqlite:///{db}", user="tester")
+    for d in _docs()[:1]:
+        svc.store_document(d)
+    segs = [s for s in svc.iter_segments() if "西部陆海新通道" in s.zh][:2]
+    assert len(segs) == 2
+    def cand(zh, seg):
+        a = seg.zh.index("西部陆海新通道")
+        return Candidate(zh=zh, en="New Western Land-Sea Corridor", score=0.9, frequency=1,
+                         occurrences={zh: [(seg.id, a, a + 7)]})
+    first = store_candidates(svc, [cand("西部陆海新通道", segs[0]), cand("西部陸海新通道", segs[1])])
+    assert (first.proposed, first.merged, first.occurrences) == (1, 1, 2)
+    entries = list(svc.iter_entries())
+    assert len(entries) == 1
+    again = store_candidates(svc, [cand("西部陆海新通道", segs[0]), cand("西部陸海新通道", segs[1])])
+    assert (again.proposed, again.merged, again.unchanged, again.occurrences) == (0, 0, 2, 0)
+    assert svc.stats()["occurrences"] == 2
+    svc.close()
