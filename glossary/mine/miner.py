@@ -284,7 +284,8 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
                 break
             if a1 in acc and a2 not in acc and (variants.contains_key(en[b], en[a1]) or en[b] == en[a1]) \
                     and stats.get(a1) and stats[a1].freq >= stats[b].freq \
-                    and not (stats[b].freq >= 3 and stats[b].score() >= 0.9 and en[b] != en[a1]):  # 中美关系
+                    and not (stats[b].freq >= 3 and stats[b].score() >= 0.9 and en[b] != en[a1]) \
+                    and not (en[b] == en[a1] and _translates(en[b], a2)):  # 中美关系; 钦州港|片区 'Area' 
                 st_a2 = stats.get(a2)
                 if (st_a2 is None or st_a2.words == 1) and not (en[b] != en[a1] and _name_surface(chosen[b])):
                     drop = True
@@ -292,6 +293,12 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
         if not drop:
             out.append(b)
     return out
+
+
+def _translates(en_key: str, zh: str) -> bool:
+    """Some word of the English key is a dictionary translation of `zh` (片区 ~ area)."""
+    stems = {st for _, _, ss in dictionary.pieces(zh) for st in ss}
+    return any(dictionary.stem(w) in stems for w in en_key.split() if w not in dictionary.EN_STOPWORDS)
 
 
 def _name_surface(ch: tuple) -> bool:
