@@ -74,3 +74,44 @@ def test_span_edges_need_evidence():
     assert "Bangkok" in spans and "Bangkok and Chiang" not in spans
     two = {enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("两国"), toks, enc.valid_spans(toks))}
     assert two == {"two countries"}
+
+
+def test_foreign_name_sound_similarity():
+    from glossary.mine.transliteration import en_skeleton, pinyin_skeleton, syllables, translit_similarity
+
+    assert pinyin_skeleton(syllables("布林肯")) == en_skeleton("Blinken") == "PLNKN"
+    for zh, en in [("布林肯", "Blinken"), ("马克龙", "Macron"), ("泽连斯基", "Zelensky"), ("古特雷斯", "Guterres"),
+                   ("斯托尔滕贝格", "Stoltenberg"), ("内塔尼亚胡", "Netanyahu"), ("伊维拉", "Iweala"), ("卢拉", "Lula")]:
+        assert translit_similarity(zh, en) >= 0.75, (zh, en)
+    for zh, en in [("布林肯", "Beijing"), ("马克龙", "Munich"), ("泽连斯基", "Ukraine"), ("卢拉", "Lima"),
+                   ("拉夫罗夫", "Russian")]:
+        assert translit_similarity(zh, en) < 0.75, (zh, en)
+    assert translit_similarity("中国", "China") == 0.0  # not transliteration characters: words, not sounds
+
+
+def test_name_candidates_and_dictionary_person_glosses():
+    from glossary.mine import dictionary
+    from glossary.mine.transliteration import name_runs
+
+    assert dictionary.surname_stems("普京") == {"putin"}  # 'Vladimir Putin (1952-)': 'Putin' alone names him
+    assert dictionary.surname_stems("习近平") == frozenset()  # a Chinese name: pinyin matches it whole
+    assert dictionary.sense_words("慕尼黑") == 1 and dictionary.sense_words("北约") == 1  # 'München or Munich'
+    assert dictionary.is_proper_name("基辅") and not dictionary.is_proper_name("合作")
+    texts = ["哈萨克斯坦总统托卡耶夫主持峰会。", "联合国大会主席弗朗西斯主持会议。"]
+    runs = name_runs(texts)
+    assert "托卡耶夫" in runs and "弗朗西斯" in runs  # jieba cuts 托|卡耶夫; 主席 keeps its 席
+    assert "席弗朗西斯" not in runs
+    assert "基辅" in dictionary.proper_name_occurrences(["总统在基辅会见了特别代表。"])
+
+
+def test_english_tokens_keep_accented_letters():
+    assert [t.text for t in enc.tokenize("at the Élysée Palace, António Guterres")][2:] == [
+        "Élysée", "Palace", "António", "Guterres"]
+
+
+def test_demonym_is_not_the_place_name():
+    from glossary.mine.scoring import demonym
+
+    assert demonym("以色列", "Israeli") and demonym("柬埔寨", "Cambodian") and demonym("埃及", "Egyptian")
+    assert demonym("南非", "South African")
+    assert not demonym("以色列", "Israel") and not demonym("广西", "Guangxi") and not demonym("日本", "Japan")
