@@ -3,6 +3,8 @@ entry detail with evidence spans, merge suggestions, export hand-off."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tests import tui_seed
 
@@ -227,3 +229,35 @@ def test_queue_search_and_detail_on_postgresql(pg_url):
         assert detail.evidence_total == 5 and any("ILSTC" in s.reason for s in detail.suggestions)
     finally:
         svc.close()
+
+
+def test_fuzzy_length_window_keeps_every_match_of_a_full_scan():
+    """The fuzzy fallback scores only keys whose length can reach the cutoff: same hits as scoring all keys."""
+    from rapidfuzz import fuzz, process
+
+    from glossary.store.browse import FUZZY_CUTOFF, _ByLength
+
+    words = sorted({w.lower() for pair in tui_seed.read_pairs().values() for p in pair
+                    for w in re.findall(r"[A-Za-z]+(?: [A-Za-z]+)?", p.en)})
+    keys = dict(enumerate(words))
+    index = _ByLength(keys)
+    queries = [w[:1] + w[2:] for w in words[::7]] + [w + "x" for w in words[3::11]] + ["ab", "corridoor"]
+    for query in queries:
+        full = {(t, s) for _k, s, t in process.extract(query, keys, scorer=fuzz.QRatio, limit=None,
+                                                       score_cutoff=FUZZY_CUTOFF)}
+        assert set((t, s) for s, t in index.extract(query, FUZZY_CUTOFF, None)) == full, query
+    assert len(words) > 200 and any(index.extract(q, FUZZY_CUTOFF, 5) for q in queries)
+
+
+def test_search_ranks_entries_added_after_the_index_was_built(adapter, seeded):
+    """Scores are ranked in memory; an entry another editor added since (not in the index) still ranks."""
+    adapter.warm()
+    before = first_zh(adapter, "chongqing")
+    seeded.create_entry(EntryData(terms=[TermData("zh", "重庆港"), TermData("en", "Chongqing port")], score=0.2))
+    seeded.create_entry(EntryData(terms=[TermData("zh", "重庆港口"), TermData("en", "Chongqing harbour")],
+                                  score=0.9))
+    adapter.invalidate(terms=False)  # forget cached results only: the term index (and its scores) stays stale
+    after = first_zh(adapter, "chongqing")
+    assert before[0] == after[0] == "重庆"  # the exact match first, then prefix matches by score
+    assert after[1] == "重庆港口" and after.index("重庆港") > 1  # 0.9 read for it, then 0.2 ranks it lower
+    assert sorted(after) == sorted(before + ["重庆港口", "重庆港"])

@@ -418,3 +418,56 @@ def test_queue_reads_pages_as_the_cursor_moves(svc, monkeypatch):
                                                                   reverse=True)
 
     run(svc, scenario)
+
+
+def test_keys_typed_during_a_read_only_read_the_last_query(svc):
+    """One page read at a time: values typed while a read runs replace the pending request."""
+    async def scenario(app, pilot):
+        adapter = app.adapter
+        reads = []
+        original = adapter.page
+
+        def page(flt, offset=0, limit=100):
+            reads.append(flt.query)
+            return original(flt, offset, limit)
+
+        adapter.page = page
+        box = app.screen.query_one("#search")
+        for value in ("w", "wa", "wan", "wang"):  # faster than any read: no message handled in between
+            box.value = value
+        await settle(pilot)
+        assert reads[-1] == "wang" and len(reads) <= 2 and not set(reads) & {"wa", "wan"}
+        assert [r.en for r in table(app).rows_by_id.values()] == ["Wang Wen"]
+        assert not app.screen.fetching
+
+    run(svc, scenario)
+
+
+def test_queue_table_cells_render_like_datatable(svc):
+    """The table's direct cell rendering gives the same characters and styles as DataTable's Rich path."""
+    from rich.style import Style
+    from textual.widgets import DataTable
+
+    async def scenario(app, pilot):
+        t = table(app)
+        t.toggle_selected()
+        await settle(pilot)
+
+        def chars(lines):
+            return [(ch, seg.style) for line in lines for seg in line for ch in seg.text]
+
+        compared = 0
+        for row in range(t.row_count):
+            for col, column in enumerate(t.ordered_columns):
+                for cursor in (False, True):
+                    for base in (t.rich_style, Style(color="white", bgcolor="#202020")):
+                        width = column.get_render_width(t)
+                        ours = QueueTable._render_cell(t, row, col, base, width, cursor)
+                        t._cell_render_cache.clear()
+                        theirs = DataTable._render_cell(t, row, col, base, width, cursor)
+                        t._cell_render_cache.clear()
+                        assert chars(ours) == chars(theirs), (row, col, cursor)
+                        compared += 1
+        assert compared == 12 * 8 * 4
+
+    run(svc, scenario)

@@ -31,6 +31,22 @@ class QueueTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.rows_by_id: dict[int, QueueRow] = {}
         self.selected: set[int] = set()
+        self._meta_styles: dict[tuple[int, int], Style] = {}  # (row, column) → click metadata style
+        self._frame_row_styles: dict[int, Style] = {}  # zebra style per row parity, for one repaint
+
+    def render_lines(self, crop):
+        self._frame_row_styles = {}
+        return super().render_lines(crop)
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        """The zebra style once per parity and repaint (DataTable looks the component style up per line)."""
+        if row_index < 0 or row_index < self.fixed_rows or not self.zebra_stripes:
+            return super()._get_row_style(row_index, base_style)
+        parity = row_index % 2
+        style = self._frame_row_styles.get(parity)
+        if style is None:
+            style = self._frame_row_styles[parity] = super()._get_row_style(row_index, base_style)
+        return style
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
@@ -105,7 +121,11 @@ class QueueTable(DataTable):
             component, post = self._get_styles_to_render_cell(
                 False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
                 self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
-            pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
+            meta = self._meta_styles.get((row_index, column_index))
+            if meta is None:
+                meta = self._meta_styles[(row_index, column_index)] = Style.from_meta(
+                    {"row": row_index, "column": column_index})
+            pre = base_style + meta + component
             lines = [_cell_line(plain, text_style, justify, pre, post, width, self.cell_padding)]
             self._cell_render_cache[cache_key] = lines
         return lines
