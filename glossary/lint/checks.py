@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from rapidfuzz import fuzz
 
 from glossary.data import Finding
 from glossary.lint import parallel
-from glossary.lint.matcher import NUMERAL, EnScan, Glossary, Match, Near, is_acronym, iter_words, plural
+from glossary.lint.matcher import NUMERAL, WORD_END, EnScan, Glossary, Match, Near, is_acronym, plural
 from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 
 
@@ -154,8 +155,14 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
         norm = sc.view.norm
         starts, ends = sc.starts, sc.ends
         seen: set[tuple[int, int]] = set()
-        for p, e, (_, items) in iter_words(g.anchor_auto, norm, shorter=False):
-            if _overlaps(ends, starts, p, e):
+        padded = " " + norm + " "  # iter_words(anchor_auto, norm, shorter=False), inlined
+        for last, (length, items) in g.anchor_auto.iter_long(padded):
+            if padded[last + 1] not in WORD_END:
+                continue
+            e = last
+            p = e + 1 - length
+            k = bisect_left(starts, e) - 1
+            if k >= 0 and ends[k] > p:
                 continue  # anchors inside exact matches never fire (one word: it cannot straddle a match)
             if keep is not None and not keep[0] <= sc.view.orig(p) + r.start < keep[1]:
                 continue
@@ -182,22 +189,6 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
     return out
 
 
-def _extend(norm: str, p: int, e: int, before: int, after: int) -> tuple[int, int] | None:
-    """Offsets of the span from `before` words left of [p, e) to `after` words right of it."""
-    s, t = p, e
-    for _ in range(before):
-        if s <= 1:
-            return None
-        s = norm.rfind(" ", 0, s - 1) + 1
-    n = len(norm)
-    for _ in range(after):
-        if t >= n:
-            return None
-        nxt = norm.find(" ", t + 1)
-        t = n if nxt < 0 else nxt
-    return s, t
-
-
 def _overlaps(ends: list[int], starts: list[int], s: int, e: int) -> bool:
     """Whether [s, e) overlaps a matched span (spans sorted and disjoint)."""
     k = bisect.bisect_left(starts, e) - 1
@@ -217,14 +208,25 @@ def _best_window(norm: str, p: int, e: int, j: int, item: Near, threshold: float
     """The best-scoring window of n-1, n or n+1 words placing the anchor word at index j of the term."""
     n = len(item.words)
     klen = len(item.key)
+    s = p  # j words left of the anchor (once for all three windows)
+    for _ in range(j):
+        if s <= 1:
+            return None
+        s = norm.rfind(" ", 0, s - 1) + 1
+    size = len(norm)
+    ends = [e]  # ends[k]: k words right of the anchor, while the text lasts
+    t = e
+    for _ in range(n - j):
+        if t >= size:
+            break
+        nxt = norm.find(" ", t + 1)
+        t = size if nxt < 0 else nxt
+        ends.append(t)
     best = None
     for after in (n - j - 1, n - j - 2, n - j):
-        if after < 0:
+        if after < 0 or after >= len(ends):
             continue
-        span = _extend(norm, p, e, j, after)
-        if span is None:
-            continue
-        s, t = span
+        t = ends[after]
         while t > s and norm[t - 1] in ".,;:!?":
             t -= 1
         if abs((t - s) - klen) > klen * 0.25:

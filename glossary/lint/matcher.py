@@ -22,6 +22,7 @@ _SEP = re.compile(r"[^0-9a-z\u00c0-\u024f.,;:!? ]")
 _SPACES = re.compile(r" {2,}")
 _TRAIL_OK = frozenset(" .,;:!?")
 _BOUNDARY = re.compile(r"[ .,;:!?]")
+WORD_END = _TRAIL_OK  # characters that may follow a whole-word match in a norm text
 
 
 @dataclass
