@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-_CACHE_VERSION = 10
+_CACHE_VERSION = 11
 
 EN_STOPWORDS = frozenset(
     """a an the of and or for to in on at by with from as into onto than then that this these those
@@ -101,6 +101,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     lines: list[tuple[str, str, str]] = []
     surnames: dict[str, set[str]] = {}
     proper: set[str] = set()
+    common: set[str] = set()
     with gzip.open(source or _source_path(), "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -116,6 +117,8 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
                 n = min((len(gloss_stems(alt, refs=False)) or 9) for sense in m.group(4).split("/")
                         for alt in _name_head(sense).split(" or "))  # 'München or Munich': one word each
                 shortest[simp] = min(n, shortest.get(simp, 9))
+                if not m.group(3)[:1].isupper():
+                    common.add(simp)
                 if m.group(3)[:1].isupper():
                     proper.add(simp)
                     sur = _person_surname(m.group(4), m.group(3))
@@ -126,6 +129,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     out.update(_prefix_entries(lines))
     out.update({"\x02" + k: frozenset(v) for k, v in surnames.items()})
     out.update({"\x03" + k: frozenset() for k in proper})
+    out.update({"\x04" + k: frozenset() for k in proper & common})  # also an ordinary word (时代 era / Time)
     return out
 
 
@@ -147,6 +151,11 @@ def _person_surname(gloss: str, reading: str = "") -> str:
 def is_proper_name(word: str) -> bool:
     """The dictionary lists `word` as a proper name (capitalised reading: a person, place or organisation)."""
     return "\x03" + word in cedict()
+
+
+def only_proper_name(word: str) -> bool:
+    """A proper name and nothing else in the dictionary (基辅; not 时代, which is also 'era')."""
+    return is_proper_name(word) and "\x04" + word not in cedict()
 
 
 def surname_stems(word: str) -> frozenset[str]:

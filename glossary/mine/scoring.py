@@ -63,7 +63,7 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
     generic = " " not in best_surface.strip() and lower
     if generic:
         th *= 0.3  # one lower-case word ('foreign', 'deepening'): general vocabulary, rarely a term
-    name = transliteration.name_evidence(z, best_surface, dictionary.is_proper_name(z) and local >= 0.8)
+    name = transliteration.name_evidence(z, best_surface, _dictionary_name(z, best_surface, local))
     dem = demonym(z, best_surface)
     if dem:
         name = False  # 以色列 ~ 'Israeli': the adjective, not the country's name
@@ -76,6 +76,15 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
     lexical = z in dictionary.cedict()
     cap = transliteration.name_form(best_surface, 8)
     return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial, cut, lexical, cap, dem)
+
+
+def _dictionary_name(z: str, en: str, local: float) -> bool:
+    """The dictionary lists z only as a proper name and the English matches it whole: at least as many content
+    words as its shortest sense ('Foreign Affairs' is not all of 外交部 'Ministry of Foreign Affairs')."""
+    if local < 0.8 or not dictionary.only_proper_name(z):
+        return False
+    words = [w for w in en.replace("-", " ").split() if w.lower() not in dictionary.EN_STOPWORDS]
+    return len(words) >= min(dictionary.sense_words(z), 3)
 
 
 _DEMONYM_ENDS = (("i", 1), ("n", 1), ("ian", 3), ("ese", 3), ("ish", 3))
