@@ -94,7 +94,7 @@ class CostModel:
         self.zsize = _prefix([sum(w for _, w in ws) for ws in self.zw])
 
         self.esize = _prefix(self.ew)
-        self._zidx = [self._build_zh_index(i) for i in range(len(zf))]
+        self._zidx = _LazyIndex(self._build_zh_index)  # unit -> zh word index, built on first use
         self._ev: dict[tuple[int, int, int, int], tuple[float, int, int]] = {}
         self._easy: dict[tuple[int, int], bool] = {}
         self._pp: dict[tuple[int, int], tuple[float, int]] = {}
@@ -292,6 +292,18 @@ class CostModel:
         x = (8.0 * (dice - self.p.lex_threshold) + 0.3 * min(anchors, 3) - 0.5 * missing
              - 0.5 * self.length_cost(i0, a, j0, b))
         return round(1.0 / (1.0 + math.exp(-x)), 4)
+
+
+class _LazyIndex(dict):
+    """dict filled on first access by `build(key)` (plain indexing in the hot paths, no method call)."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, key):
+        v = self[key] = self._build(key)
+        return v
 
 
 def _prefix(values: list) -> list:
