@@ -91,8 +91,9 @@ def plan(doc: LintDocument, g: Glossary, workers: int, min_chars: int = MIN_CHUN
          ) -> list[tuple[int, int, int, int]] | None:
     """(extended start, start, end, extended end) file offsets per chunk, or None to lint serially.
     Only English-only drafts of one region qualify (bilingual checks need aligned pairs)."""
-    if workers < 2 or doc.kind != "en" or len(doc.regions) != 1 or not g.cut_marks:
-        return None
+    if workers < 2 or doc.kind != "en" or len(doc.regions) != 1 or not g.cut_marks \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return None  # (without fork every worker would have to unpickle the glossary: not worth it)
     r = doc.regions[0]
     text = r.text
     bounds = cuts(text, g.cut_marks, workers * 2, min_chars)
