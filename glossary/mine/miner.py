@@ -37,6 +37,19 @@ def _zh_segments(words: list[list[str]]) -> list[tuple[list[str], list[str]]]:
     return [(ws, [tag(w)[0] for w in ws]) for ws in words]
 
 
+def _tokenize_en(texts: list[str], seen: dict[str, list] | None = None) -> list[list]:
+    """English tokens per segment; a repeated sentence shares the token list of its first occurrence
+    (read-only downstream; offsets are relative to the segment)."""
+    seen = {} if seen is None else seen
+    out = []
+    for e in texts:
+        toks = seen.get(e)
+        if toks is None:
+            toks = seen[e] = enc.tokenize(e)
+        out.append(toks)
+    return out
+
+
 def tokenize_all(zh: list[str], en: list[str], user_words: list[str], workers: int | None,
                  tick: Callable[[int], None] | None = None) -> tuple[list, list]:
     """Tokenise every segment pair: ([(zh words, zh tags)], [[EnToken]]).
@@ -52,7 +65,7 @@ def tokenize_all(zh: list[str], en: list[str], user_words: list[str], workers: i
         chunks = [zh[i : i + step] for i in range(0, n, step)]
         with get_context("fork").Pool(workers, _init_worker, (user_words,)) as pool:
             pending = pool.imap(_cut_chunk, chunks)
-            en_toks = [enc.tokenize(e) for e in en]
+            en_toks = _tokenize_en(en)
             zh_words: list[list[str]] = []
             for got in pending:
                 zh_words.extend(got)
@@ -60,9 +73,10 @@ def tokenize_all(zh: list[str], en: list[str], user_words: list[str], workers: i
                     tick(len(got))
     else:
         en_toks, zh_words = [], []
+        seen: dict[str, list] = {}
         for i in range(0, n, step):
             zh_words.extend(zhc.cut_words(z) for z in zh[i : i + step])
-            en_toks.extend(enc.tokenize(e) for e in en[i : i + step])
+            en_toks.extend(_tokenize_en(en[i : i + step], seen))
             if tick:
                 tick(min(step, n - i))
     return _zh_segments(zh_words), en_toks
