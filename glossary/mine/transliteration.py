@@ -219,25 +219,24 @@ def name_runs(texts: list[str], min_chars: int = 3) -> dict[str, list[tuple[int,
     """Maximal runs of ≥ min_chars transliteration characters per text, {run: [(text index, start, end)]}:
     foreign names jieba cuts apart (托|卡耶夫) or glues to a neighbour are candidates whole."""
     out: dict[str, list[tuple[int, int, int]]] = {}
-    chars = TRANSLIT_CHARS
+    find = _run_pattern(min_chars).finditer
     for si, text in enumerate(texts):
-        i, n = 0, len(text)
-        while i < n:
-            if text[i] not in chars:
-                i += 1
-                continue
-            j = i + 1
-            while j < n and text[j] in chars:
-                j += 1
-            a, b = i, j
+        for m in find(text):
+            a, b = m.span()
             if a > 0 and _is_word(text[a - 1 : a + 1]):
                 a += 1  # 主席|弗朗西斯: the first character ends the word before the name
-            if b < n and _is_word(text[b - 1 : b + 1]):
+            if b < len(text) and _is_word(text[b - 1 : b + 1]):
                 b -= 1
             if b - a >= min_chars:
                 out.setdefault(text[a:b], []).append((si, a, b))
-            i = j
     return out
+
+
+@lru_cache(maxsize=4)
+def _run_pattern(min_chars: int):
+    import re
+
+    return re.compile("[" + "".join(sorted(TRANSLIT_CHARS)) + "]{%d,}" % min_chars)
 
 
 def _is_word(two: str) -> bool:
