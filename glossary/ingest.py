@@ -242,9 +242,23 @@ _WORKER_ANCHORS: GlossaryAnchors | None = None
 
 
 def init_worker(glossary) -> None:
-    """Process-pool initializer: build the glossary anchors once per worker."""
+    """Process-pool initializer: build the glossary anchors once per worker; exit when the parent dies."""
+    import os
+    import threading
+
     global _WORKER_ANCHORS
     _WORKER_ANCHORS = _anchors(glossary)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A killed `glossary ingest` (SIGKILL) must not leave workers behind holding its pipes open."""
+    import os
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def read_file_job(path: str, fmt: str | None) -> tuple[AlignedDocument | None, str | None]:
