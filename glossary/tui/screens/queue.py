@@ -20,7 +20,7 @@ from glossary.store.browse import DocumentInfo, QueueFilter, QueuePage, Suggesti
 from glossary.tui.widgets.queue_table import QueueTable
 from glossary.tui.widgets.suggestions import SuggestionList
 
-PAGE_SIZE = 60  # ~2 screens of rows per read; scrolling near the end reads the next page
+PAGE_SIZE = 40  # a screen of rows and some per read; the cursor nearing the end reads the next page
 STATUS_OPTIONS = [("proposed", "proposed"), ("approved", "approved"), ("rejected", "rejected"), ("all", "all")]
 ALL_DOCS = -1
 
