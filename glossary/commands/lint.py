@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 
@@ -54,13 +55,14 @@ def _entries(st: State, glossary_file: str | None):
               help="Ignore list (default: nearest .glossary-lint-ignore).")
 @click.option("--no-ignore-file", is_flag=True, help="Do not read any .glossary-lint-ignore.")
 @click.option("--color/--no-color", "colour", default=None, help="Colour text output (default: on a terminal).")
-@click.option("--no-cache", is_flag=True,
-              help="Compile the glossary afresh (default: a large glossary's automata are cached per content).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here.")
 @pass_state
 def lint(st: State, files, fmt, severity_threshold, glossary_file, zh_file, en_file, unaligned, scope,
-         ignore_file, no_ignore_file, no_cache, colour, output) -> None:
-    """Check drafts (English, Chinese or bilingual: txt, md, docx, TMX, XLIFF, TSV, --zh/--en pairs)."""
+         ignore_file, no_ignore_file, colour, output) -> None:
+    """Check drafts (English, Chinese or bilingual: txt, md, docx, TMX, XLIFF, TSV, --zh/--en pairs).
+
+    A large glossary's compiled automata are cached per content (GLOSSARY_CACHE_DIR, default
+    ~/.cache/glossary; GLOSSARY_NO_CACHE=1 compiles afresh)."""
     from glossary.lint.checks import at_or_above
     from glossary.lint.report import render, summary
     from glossary.lint.runner import run_lint
@@ -73,7 +75,7 @@ def lint(st: State, files, fmt, severity_threshold, glossary_file, zh_file, en_f
     with _progress(len(files)) as advance:
         result = run_lint(files, entries, zh=zh_file, en=en_file, unaligned=unaligned, scope=scope,
                           ignore_file=ignore_file, use_ignore_file=not no_ignore_file, progress=advance,
-                          cache=not no_cache)
+                          cache=not os.environ.get("GLOSSARY_NO_CACHE"))
     if colour is None:
         colour = output is None and sys.stdout.isatty()
     report = render(result.findings, fmt, colour)
