@@ -19,8 +19,8 @@ throughput (every check on an English-only draft: status, spelling, rapidfuzz ne
 inconsistency) serially and on --workers forked processes (findings asserted identical), peak RSS, and a plain
 `re` alternation baseline (one compiled pattern of all terms, longest first, case-insensitive, \\b boundaries)
 timed on a slice of the draft.
-Serial throughputs are MB of UTF-8 per second of this process's CPU time. Parallel: MB per wall second (the
-goal row: what a user waits for), MB per CPU second of parent + workers (the cost), and MB per "critical path"
+Serial throughputs are MB of UTF-8 per second of this process's CPU time (the goal row; lint's default is
+serial). Parallel (Options.workers): MB per wall second, MB per CPU second of parent + workers (the cost), and MB per "critical path"
 second (the parent's CPU plus the busiest worker's chunks: the wall time two idle cores would take; the machine
 is shared, so wall figures depend on the load average recorded beside them).
 """
@@ -261,11 +261,11 @@ def main(argv=None) -> int:
                   f" peak RSS {r['peak_rss_mb']} MB, load {r['load_avg_1m']}", flush=True)
             ratio = round(r["lint_mbps"] / r["re_mbps"], 1) if r["re_mbps"] else None
             runs.append(benchlib.run(r["terms"], f"lint_mbps_{kind}", r["lint_mbps"], "MB/s",
-                                     None, benchlib.baseline("re alternation", r["re_mbps"], ratio), **r))
+                                     benchlib.goal(">=", GOAL_MBPS) if n >= 100_000 else None,
+                                     benchlib.baseline("re alternation", r["re_mbps"], ratio), **r))
             par_ratio = round(r["par_wall_mbps"] / r["re_mbps"], 1) if r["re_mbps"] else None
             runs.append(benchlib.run(r["terms"], f"lint_wall_mbps_{kind}_{workers}proc", r["par_wall_mbps"],
-                                     "MB/s", benchlib.goal(">=", GOAL_MBPS) if n >= 100_000 else None,
-                                     benchlib.baseline("re alternation", r["re_mbps"], par_ratio),
+                                     "MB/s", None, benchlib.baseline("re alternation", r["re_mbps"], par_ratio),
                                      terms=r["terms"], draft=kind, workers=workers,
                                      par_cpu_mbps=r["par_cpu_mbps"], par_critical_mbps=r["par_critical_mbps"],
                                      load_avg_1m=r["load_avg_1m"]))
