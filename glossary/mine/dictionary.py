@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-_CACHE_VERSION = 11
+_CACHE_VERSION = 13
 
 EN_STOPWORDS = frozenset(
     """a an the of and or for to in on at by with from as into onto than then that this these those
@@ -102,6 +102,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     surnames: dict[str, set[str]] = {}
     proper: set[str] = set()
     common: set[str] = set()
+    name_words: dict[str, set[str]] = {}
     with gzip.open(source or _source_path(), "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -121,6 +122,9 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
                     common.add(simp)
                 if m.group(3)[:1].isupper():
                     proper.add(simp)
+                    name_words.setdefault(simp, set()).update(
+                        frozenset(fold_word(w) for w in _WORD.findall(_PAREN.sub(" ", _name_head(sense)))
+                                  if w.lower() not in EN_STOPWORDS) for sense in m.group(4).split("/"))
                     sur = _person_surname(m.group(4), m.group(3))
                     if sur:
                         surnames.setdefault(simp, set()).add(sur)
@@ -129,7 +133,8 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     out.update(_prefix_entries(lines))
     out.update({"\x02" + k: frozenset(v) for k, v in surnames.items()})
     out.update({"\x03" + k: frozenset() for k in proper})
-    out.update({"\x04" + k: frozenset() for k in proper & common})  # also an ordinary word (时代 era / Time)
+    out.update({"\x04" + k: frozenset() for k in proper & common})
+    out.update({"\x05" + k: frozenset(v) for k, v in name_words.items()})  # also an ordinary word (时代 era / Time)
     return out
 
 
@@ -156,6 +161,30 @@ def is_proper_name(word: str) -> bool:
 def only_proper_name(word: str) -> bool:
     """A proper name and nothing else in the dictionary (基辅; not 时代, which is also 'era')."""
     return is_proper_name(word) and "\x04" + word not in cedict()
+
+
+def fold_word(w: str) -> str:
+    """Whole-word comparison key: lower case, a plural -s dropped (Affairs ~ affair)."""
+    w = w.lower()
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def name_senses(word: str) -> frozenset[frozenset[str]]:
+    """The content words (folded, whole) of each proper-name sense of `word`: {{ministry, foreign, affair},
+    {foreign, office}} for 外交部; empty for words the dictionary does not list as a name."""
+    return cedict().get("\x05" + word, frozenset())
+
+
+def name_words(word: str) -> frozenset[str]:
+    """Every folded word of the proper-name senses of `word` (华盛顿 → washington), empty otherwise."""
+    return frozenset(w for sense in name_senses(word) for w in sense)
+
+
+def matches_name_sense(word: str, en: str) -> bool:
+    """The English holds every content word of one proper-name sense of `word`, as whole words ('Ministry of
+    Foreign Affairs' for 外交部; not 'Foreign Affairs', and not 'Western China' for 中西 'China and the West')."""
+    have = {fold_word(w) for w in _WORD.findall(en)}
+    return any(sense and sense <= have for sense in name_senses(word))
 
 
 def surname_stems(word: str) -> frozenset[str]:

@@ -258,7 +258,7 @@ def mine(
         acr = bool(variants.link_acronyms(forms, paren, Counter()))
         partial = scoring.partial_name(occ[z], pr.places[best], zh_of, en_text)
         sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, acr, partial,
-                              scoring.cut_share(pr.places[best], en_text))
+                              scoring.cut_share(pr.places[best], en_text, occ[z], zh_of))
         score = scoring.score(sig)
         pr.signals = sig
         chosen[z] = (pr, best, competing, local, d, joint, score)

@@ -74,17 +74,29 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
     elif name and local >= 0.6:
         th = max(th, NAME_TERMHOOD)
     lexical = z in dictionary.cedict()
-    cap = transliteration.name_form(best_surface, 8)
+    cap = title_form(best_surface)
     return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial, cut, lexical, cap, dem)
 
 
+_TITLE_LINKS = frozenset({"of", "for", "the", "on", "in", "with", "to", "against"})  # not "and": two names
+
+
+def title_form(en: str, max_words: int = 8) -> bool:
+    """`en` is written as a proper name, title case allowing inner function words ('Secretary of State',
+    'Conference of the Parties'); the first and last word capitalised."""
+    words = en.split()
+    if not words or not words[0][:1].isupper():
+        return False
+    inner = [w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and w in _TITLE_LINKS)]
+    return transliteration.name_form(" ".join(inner), max_words)
+
+
 def _dictionary_name(z: str, en: str, local: float) -> bool:
-    """The dictionary lists z only as a proper name and the English matches it whole: at least as many content
-    words as its shortest sense ('Foreign Affairs' is not all of 外交部 'Ministry of Foreign Affairs')."""
+    """The dictionary lists z only as a proper name and the English holds every word of one of its senses
+    ('Foreign Affairs' is not all of 外交部 'Ministry of Foreign Affairs')."""
     if local < 0.8 or not dictionary.only_proper_name(z):
         return False
-    words = [w for w in en.replace("-", " ").split() if w.lower() not in dictionary.EN_STOPWORDS]
-    return len(words) >= min(dictionary.sense_words(z), 3)
+    return dictionary.matches_name_sense(z, en)
 
 
 _DEMONYM_ENDS = (("i", 1), ("n", 1), ("ian", 3), ("ese", 3), ("ish", 3))
@@ -96,26 +108,53 @@ def demonym(z: str, en: str) -> bool:
     if not last[:1].isupper():
         return False
     low = last.lower()
-    if low == "".join(transliteration.syllables(z)):
-        return False  # the pinyin itself (Guangxi), not an adjective
+    if low == "".join(transliteration.syllables(z)) or dictionary.fold_word(low) in dictionary.name_words(z):
+        return False  # the pinyin itself (Guangxi) or the name as the dictionary spells it (Washington)
     stems = {s for i, j, ss in dictionary.pieces(z) if (i, j) == (0, len(z)) for s in ss}
     return any(low.endswith(suf) and len(low) - k >= 4 and dictionary.stem(low[:-k]) in stems
                and dictionary.stem(low[:-k]) == low[:-k][:6] for suf, k in _DEMONYM_ENDS)
 
 
-def cut_share(en_places: list[tuple], en_text) -> float:
+def cut_share(en_places: list[tuple], en_text, zh_places: list[tuple[int, int, int]] = (), zh_text=None) -> float:
     """Share of the English occurrences of a capitalised span followed directly by a capitalised word: the span
-    stops inside a name ('Élysée | Palace'); a lower-case term before a name ('inspector Zhang') is not cut."""
+    stops inside a name ('Élysée | Palace'); a lower-case term before a name ('inspector Zhang') is not cut, nor
+    is a span whose next word translates or transliterates the zh text right after the term (国务卿|布林肯
+    'Secretary of State | Blinken', 世界卫生组织|总干事 'World Health Organization | Director-General')."""
     if not en_places:
         return 0.0
+    after = {}
+    if zh_text is not None:
+        for si, _, b in zh_places:
+            after.setdefault(si, b)
     n = 0
     for seg, _, _, start, end in en_places:
         text = en_text[seg]
         rest = text[end:]
         last = text[start:end].split()[-1:] or [""]
         if last[0][:1].isupper() and rest[:1] == " " and rest[1:2].isupper():
-            n += 1
+            b = after.get(seg)
+            nxt = [w for w in rest.split()[:3]]
+            nxt = nxt[: next((i for i, w in enumerate(nxt) if not w[:1].isupper()), len(nxt))]
+            if b is None or not any(_next_explained(zh_text(seg)[b : b + 4], w) for w in nxt):
+                n += 1
     return n / len(en_places)
+
+
+def _next_explained(zh_next: str, word: str) -> bool:
+    """The English word is the translation (dictionary) or the sound (pinyin, transliteration) of a word that
+    starts the zh text `zh_next`: the zh neighbour of the term, so the English name boundary is the term's own."""
+    for part in word.split("-"):
+        w = "".join(c for c in part if c.isalpha())
+        if len(w) < 2:
+            continue
+        st = dictionary.stem(w)
+        for k in range(len(zh_next), 1, -1):
+            head = zh_next[:k]
+            if st in dictionary.cedict().get(head, ()) or st in dictionary.surname_stems(head) \
+                    or transliteration.translit_similarity(head, w) >= 0.75 \
+                    or transliteration.sound_similarity(head, w) >= 0.8:
+                return True
+    return False
 
 
 def partial_name(zh_places: list[tuple[int, int, int]], en_places: list[tuple], zh_text, en_text) -> bool:
@@ -141,8 +180,8 @@ def partial_name(zh_places: list[tuple[int, int, int]], en_places: list[tuple], 
 # Logistic calibration: p = sigmoid(W · signals.vector() + B), fitted by glossary/evaluation/calibrate_mine.py
 # on the hand-judged seed proposals and the held-out news corpus (see that script for the data and the fit).
 # features: local, cooc, termhood, acronym, name, generic, log_freq, cut, lexical, capitalised (Signals.vector)
-W = [1.187, 1.878, 1.176, -0.412, 1.169, -2.182, 1.552, -1.080, 1.063, 1.263]
-B = -3.965
+W = [0.822, 2.444, 1.574, -0.344, 2.130, -2.375, 1.171, -1.681, 1.271, 1.284]
+B = -4.324
 DEMONYM_FACTOR = 0.5
 
 

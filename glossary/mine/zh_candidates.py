@@ -131,10 +131,20 @@ def _can_end(t: ZhToken) -> bool:
 
 
 def single_word_candidate(t: ZhToken) -> bool:
-    """A lone jieba word is a candidate only when it is a name, an unknown word or a long compound."""
+    """A lone jieba word is a candidate only when it is a name, an unknown word, a long compound or a noun the
+    dictionary renders in several English words."""
     if t.word in ZH_STOPWORDS or not _HAN.search(t.word) or len(t.word) < 2:
         return False
-    return t.tag in NAME_TAGS or t.tag in ("j", "oov") or (len(t.word) >= 4 and t.tag in ("n", "nz", "vn", "l"))
+    return t.tag in NAME_TAGS or t.tag in ("j", "oov") or (len(t.word) >= 4 and t.tag in ("n", "nz", "vn", "l")) \
+        or (t.tag == "n" and _multiword_noun(t.word))
+
+
+def _multiword_noun(word: str) -> bool:
+    """A dictionary noun whose every English sense needs two or more content words (外长 foreign minister,
+    国务卿 secretary of state): a compact unit the English spells out, a glossary entry on its own."""
+    from glossary.mine import dictionary
+
+    return dictionary.sense_words(word) >= 2 and word in dictionary.cedict()
 
 
 def ngrams(tokens: list[ZhToken]):
