@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-_CACHE_VERSION = 13
+_CACHE_VERSION = 14
 
 EN_STOPWORDS = frozenset(
     """a an the of and or for to in on at by with from as into onto than then that this these those
@@ -24,6 +24,7 @@ EN_STOPWORDS = frozenset(
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _PAREN = re.compile(r"\([^)]*\)")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 _HANREF = re.compile(r"[\u3400-\u9fff|]+\[([A-Za-z0-9 :]+)\]")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 _SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ities", "ity", "ings", "ing", "ies", "ied",
@@ -73,6 +74,8 @@ def gloss_stems(gloss: str, max_senses: int | None = None, refs: bool = True) ->
         for ref in _HANREF.findall(sense) if refs else ():  # "short name for 重庆[Chong2 qing4]" → chongqing
             out.add(_pinyin_token(ref))
         sense = _HANREF.sub(" ", sense)
+        for paren in _PAREN.findall(sense):  # 'World Trade Organization (WTO)': the acronym names it too
+            out.update(stem(w) for w in _ACRONYM.findall(paren))
         sense = _PAREN.sub(" ", sense)
         for w in _WORD.findall(sense):
             lw = w.lower()

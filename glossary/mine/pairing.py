@@ -128,10 +128,11 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
     out = []
     for t in tokens:
         if t.stop:
-            out.append(((), 0, 0, 0))
+            out.append(((), 0, 0, 0, False))
             continue
         pids: list[int] = []  # one entry per matching part: Chengdu-Chongqing gives 成渝 both of its words
         tm, expl = 0, 0
+        whole = False  # an acronym that names the whole term by itself
         for part, st in zip(t.parts, t.stems):
             ids = p.stems.get(st, ()) or p.stems.get(part, ())
             m = p.pinyin.get(part, 0) | p.latin.get(part, 0)
@@ -143,7 +144,10 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
                 expl += 1
                 tm |= m
                 pids.extend(i for i in ids if i not in pids or len(t.parts) > 1)
-        out.append((tuple(pids), tm, len(t.parts), expl))
+                if t.acronym:  # an acronym stands for the whole dictionary word (WTO, APEC): no second gloss word
+                    pids.extend(i for i in ids for _ in range(p.piece_need[i] - 1))
+                    whole = any(p.piece_mask[i] & p.full == p.full for i in ids)
+        out.append((tuple(pids), tm, len(t.parts), expl, whole))
     return out
 
 
@@ -170,8 +174,10 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
     cov = content = expl = 0
     hits: dict[int, int] = {}
     need = p.piece_need
+    acronym = False
     for k in range(a, b + 1):
-        pids, m, c, e = masks[k]
+        pids, m, c, e, w = masks[k]
+        acronym |= w
         cov |= m
         content += c
         expl += e
@@ -192,6 +198,8 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
     full = FULL_COVER if n <= SHORT_TERM else LONG_COVER
     if zc < full:  # the English must carry the whole zh meaning ('countries' is not 两国)
         score *= (zc / full) ** 2
+    if acronym and b > a:
+        score *= 0.9  # 'APEC | Economic': the acronym alone is the term, more words only repeat it
     if _cuts_name(tokens, a, b):
         score *= 0.85
     if _inside_name(tokens, a, b):
@@ -234,7 +242,7 @@ def _name_word(tokens: list[EnToken], k: int) -> bool:
 def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]) -> list[tuple[float, int, int]]:
     """Scored English spans of one aligned segment for one zh term, best first (near-best only)."""
     masks = token_masks(p, tokens)
-    hits = [k for k, (ids, m, _, _) in enumerate(masks) if m or ids]
+    hits = [k for k, (ids, m, _, _, _) in enumerate(masks) if m or ids]
     if not hits:
         return []
     seen: dict[tuple[int, int], float] = {}
