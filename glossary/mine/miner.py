@@ -213,6 +213,7 @@ def mine(
     step("tokenise", n, n)
     stats, occ = zhc.collect_words(zh_segs)
     _add_name_candidates(zh_norm, stats, occ)
+    scoring.names_follow(stats, occ)
     del zh_segs, zh_norm
     skip_keys = {norm_key(s, "zh") for s in skip}
 
@@ -258,7 +259,8 @@ def mine(
         acr = bool(variants.link_acronyms(forms, paren, Counter()))
         partial = scoring.partial_name(occ[z], pr.places[best], zh_of, en_text)
         sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, acr, partial,
-                              scoring.cut_share(pr.places[best], en_text, occ[z], zh_of))
+                              scoring.cut_share(pr.places[best], en_text, occ[z], zh_of),
+                              scoring.overrun_share(pr.places[best], en_text, occ[z], zh_of))
         score = scoring.score(sig)
         pr.signals = sig
         chosen[z] = (pr, best, competing, local, d, joint, score)

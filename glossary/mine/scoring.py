@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from glossary.mine import dictionary, transliteration
@@ -41,6 +42,7 @@ class Signals:
     lexical: bool = False  # the whole zh string is a dictionary word
     capitalised: bool = False  # the English is written as a proper name (Qinzhou Port Area, Smart China Expo)
     demonym: bool = False  # the English is the adjective of the zh place name (Israeli for 以色列)
+    overrun: bool = False  # the English runs on into the translation of the next zh word (President Xi Jinping)
 
     def vector(self) -> list[float]:
         return [self.local, self.dice * self.joint / (self.joint + 1.0), self.termhood, float(self.acronym),
@@ -49,9 +51,11 @@ class Signals:
 
 
 def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float, d: float, joint: int,
-            acronym: bool, partial: bool = False, cut: float = 0.0) -> Signals:
+            acronym: bool, partial: bool = False, cut: float = 0.0, overrun: float = 0.0) -> Signals:
     """Termhood with the miner's corrections (names floored, generic phrases and mis-tagged names cut)."""
     th = 0.0 if "fragment" in st.tags else st.score()
+    if overrun >= 0.5:
+        th = min(th, 0.1)  # the English takes in the next word's translation: 'President Xi Jinping' for 国家主席
     lower = any(s[:1].islower() for s in surfaces)
     key = best_surface.lower()
     if st.freq == 1 and st.tags.keys() & PERSON_TAGS and transliteration.sound_similarity(z, key) < 0.5:
@@ -75,7 +79,8 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
         th = max(th, NAME_TERMHOOD)
     lexical = z in dictionary.cedict()
     cap = title_form(best_surface)
-    return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial, cut, lexical, cap, dem)
+    return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial, cut, lexical, cap, dem,
+                   overrun >= 0.5)
 
 
 _TITLE_LINKS = frozenset({"of", "for", "the", "on", "in", "with", "to", "against"})  # not "and": two names
@@ -115,6 +120,27 @@ def demonym(z: str, en: str) -> bool:
                and dictionary.stem(low[:-k]) == low[:-k][:6] for suf, k in _DEMONYM_ENDS)
 
 
+def names_follow(stats: dict, occ: dict) -> None:
+    """A term always followed by the same word is usually a piece of a longer unit, but not when that word is
+    a person's name (联合国秘书长|古特雷斯, 外交部发言人|毛宁): Chinese puts the title before the name. Such
+    occurrences count as varied right contexts."""
+    starts = {(si, a) for z, st in stats.items() if _person_like(z, st) for si, a, _ in occ[z]}
+    for z, st in stats.items():
+        if st.freq < 2 or len(st.right) >= 2 or "fragment" in st.tags:
+            continue
+        named = [i for i, (si, _, b) in enumerate(occ[z]) if (si, b) in starts]
+        if len(named) >= st.freq / 2:
+            st.right = Counter({f"<name{i}>": 1 for i in range(len(named))} | {"<other>": st.freq - len(named)})
+
+
+def _person_like(z: str, st: zhc.Termhood) -> bool:
+    """A person name candidate: tagged so by jieba, or a transliteration run / dictionary person (added as nz)."""
+    if not (2 <= len(z) <= 8) or st.words != 1:
+        return False
+    return bool(st.tags.keys() & PERSON_TAGS) or bool(dictionary.surname_stems(z)) or \
+        (len(z) >= 3 and sum(c in transliteration.TRANSLIT_CHARS for c in z) >= 0.75 * len(z))
+
+
 def cut_share(en_places: list[tuple], en_text, zh_places: list[tuple[int, int, int]] = (), zh_text=None) -> float:
     """Share of the English occurrences of a capitalised span followed directly by a capitalised word: the span
     stops inside a name ('Élysée | Palace'); a lower-case term before a name ('inspector Zhang') is not cut, nor
@@ -140,9 +166,30 @@ def cut_share(en_places: list[tuple], en_text, zh_places: list[tuple[int, int, i
     return n / len(en_places)
 
 
+def overrun_share(en_places: list[tuple], en_text, zh_places: list[tuple[int, int, int]], zh_text) -> float:
+    """Share of occurrences whose English span ends with a capitalised word that renders the zh text right after
+    the term (国家主席|习近平 ~ 'President Xi Jinping'): the span ran on into the neighbour's translation."""
+    if not en_places:
+        return 0.0
+    after = {}
+    for si, _, b in zh_places:
+        after.setdefault(si, b)
+    n = 0
+    for seg, _, _, start, end in en_places:
+        words = en_text[seg][start:end].split()
+        b = after.get(seg)
+        if b is not None and len(words) >= 2 and words[-1][:1].isupper() \
+                and _next_explained(zh_text(seg)[b : b + 4], words[-1]):
+            n += 1
+    return n / len(en_places)
+
+
 def _next_explained(zh_next: str, word: str) -> bool:
     """The English word is the translation (dictionary) or the sound (pinyin, transliteration) of a word that
     starts the zh text `zh_next`: the zh neighbour of the term, so the English name boundary is the term's own."""
+    letters = "".join(c for c in word.lower() if c.isalpha())
+    if len(letters) >= 2 and zh_next and letters in transliteration.readings(zh_next[0]):
+        return True  # a family name (毛|宁 ~ Mao Ning): the surname comes first
     for part in word.split("-"):
         w = "".join(c for c in part if c.isalpha())
         if len(w) < 2:
@@ -183,6 +230,7 @@ def partial_name(zh_places: list[tuple[int, int, int]], en_places: list[tuple], 
 W = [0.822, 2.444, 1.574, -0.344, 2.130, -2.375, 1.171, -1.681, 1.271, 1.284]
 B = -4.324
 DEMONYM_FACTOR = 0.5
+OVERRUN_FACTOR = 0.5
 
 
 def score(sig: Signals) -> float:
@@ -196,4 +244,6 @@ def score(sig: Signals) -> float:
     p = 1.0 / (1.0 + math.exp(-x))
     if sig.demonym:  # a hand rule, too few judged cases to fit: 'Israeli' is not the name of 以色列
         p *= DEMONYM_FACTOR
+    if sig.overrun:  # hand rule: the English holds another term's translation too, so it is not this term's
+        p *= OVERRUN_FACTOR
     return round(p, 4)
