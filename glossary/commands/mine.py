@@ -32,7 +32,7 @@ def run_mine(service, min_score: float, limit: int | None, show_progress: bool =
 
 def register(group: click.Group) -> None:
     @group.command("mine")
-    @click.option("--min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+    @click.option("--min-score", type=click.FloatRange(0, 1), default=0.55, show_default=True,  # = DEFAULT_MIN_SCORE (miner.py)
                   help="Only propose candidates scoring at least this.")
     @click.option("--limit", type=click.IntRange(1), default=None, help="Propose at most N (best first).")
     @pass_state

@@ -162,12 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--judged", type=Path, default=DEFAULT_JUDGED)
-    ap.add_argument("--min-score", type=float, default=0.5)
+    ap.add_argument("--min-score", type=float, default=None,
+                    help="proposal threshold (default: the miner's DEFAULT_MIN_SCORE, as `glossary mine` uses)")
     ap.add_argument("--dump", type=Path, help="write proposals as TSV (zh, en, score) for hand-checking")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--heldout", type=Path, default=HELDOUT,
                     help="held-out genre directory (corpus/, gold.tsv, judged.tsv) also evaluated; '' to skip")
     args = ap.parse_args(argv)
+    if args.min_score is None:
+        from glossary.mine.miner import DEFAULT_MIN_SCORE
+
+        args.min_score = DEFAULT_MIN_SCORE
     report = _run(args.seeds, args.gold, args.judged, args.min_score)
     if args.heldout and str(args.heldout) and (args.heldout / "corpus").is_dir():
         report["heldout"] = _run(args.heldout / "corpus", args.heldout / "gold.tsv", args.heldout / "judged.tsv",
@@ -182,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
+    print(f"min-score {args.min_score}")
     _print(report, "seeds (dev gold + judged_pairs.tsv)")
     if "heldout" in report:
         _print(report["heldout"], f"held-out genre ({args.heldout.name}: gold.tsv + judged.tsv)", misses_only=True)

@@ -227,8 +227,8 @@ def partial_name(zh_places: list[tuple[int, int, int]], en_places: list[tuple], 
 # Logistic calibration: p = sigmoid(W · signals.vector() + B), fitted by glossary/evaluation/calibrate_mine.py
 # on the hand-judged seed proposals and the held-out news corpus (see that script for the data and the fit).
 # features: local, cooc, termhood, acronym, name, generic, log_freq, cut, lexical, capitalised (Signals.vector)
-W = [0.822, 2.444, 1.574, -0.344, 2.130, -2.375, 1.171, -1.681, 1.271, 1.284]
-B = -4.324
+W = [0.765, 2.407, 1.951, -0.345, 2.337, -2.108, 0.952, -1.788, 1.277, 1.223]
+B = -4.371
 DEMONYM_FACTOR = 0.5
 OVERRUN_FACTOR = 0.5
 
