@@ -98,6 +98,8 @@ class CostModel:
         self._ev: dict[tuple[int, int, int, int], tuple[float, int, int]] = {}
         self._easy: dict[tuple[int, int], bool] = {}
         self._pp: dict[tuple[int, int], tuple[float, int]] = {}
+        self.skip_cost = params.skip  # dp_align prices 1-0 / 0-1 beads itself (no call)
+        self._half_inv_var = 1.0 / (2 * params.sigma ** 2)
 
     def with_ratio(self, ratio: float) -> CostModel:
         """The same model with another length ratio; lexical evidence (ratio-independent) is shared, not redone."""
@@ -252,7 +254,7 @@ class CostModel:
         lz = self.zlen[i0 + a] - self.zlen[i0]
         le = self.elen[j0 + b] - self.elen[j0]
         r = math.log((le + 12.0) / (self.ratio * lz + 12.0))
-        cost = p.prior.get((a, b), 4.0) + r * r / (2 * p.sigma ** 2)  # = length_cost(i0, a, j0, b)
+        cost = p.prior.get((a, b), 4.0) + r * r * self._half_inv_var  # = prior + length_cost(i0, a, j0, b)
         if cost > p.length_prune:  # hopeless lengths: skip the lexical work
             return cost + p.lex_weight * p.lex_threshold * (a + b) / 2.0
         if limit < math.inf and (a > 1 or b > 1):
@@ -481,9 +483,10 @@ def _is_easy(model: CostModel, i: int, j: int, p: Params) -> bool:
     if dice < p.easy_dice or missing:
         return False
     c11 = model(i, 1, j, 1)
-    if j + 1 < len(model.ef) and model(i, 1, j, 2) < c11 + p.skip:
+    limit = c11 + p.skip  # bounded calls: a merge that provably cannot beat this needs no exact cost
+    if j + 1 < len(model.ef) and model(i, 1, j, 2, limit) < limit:
         return False
-    if i + 1 < len(model.zf) and model(i, 2, j, 1) < c11 + p.skip:
+    if i + 1 < len(model.zf) and model(i, 2, j, 1, limit) < limit:
         return False
     return True
 

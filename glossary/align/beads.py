@@ -82,23 +82,32 @@ def dp_align(n: int, m: int, cost: CostFn, band: Sequence[tuple[int, int]] | Non
     best: list[list[float]] = [[INF] * (hi[i] - lo[i] + 1) for i in range(n + 1)]
     back: list[list[int]] = [[-1] * (hi[i] - lo[i] + 1) for i in range(n + 1)]
     best[0][0 - lo[0]] = 0.0
+    skip = getattr(cost, "skip_cost", None)  # a cost model may declare 1-0 / 0-1 beads = skip_cost per unit
+    steps = [(k, a, b, None if skip is None or (a and b) else skip * (a + b)) for k, (a, b) in enumerate(beads)]
     for i in range(n + 1):
         row_lo, row_hi = lo[i], hi[i]
         row = best[i]
         brow = back[i]
+        # beads whose previous row exists, with that row's bounds and values
+        live = [(k, a, b, fixed, i - a, lo[i - a], hi[i - a], best[i - a]) for k, a, b, fixed in steps if i - a >= 0]
         for j in range(row_lo, row_hi + 1):
             if i == 0 and j == 0:
                 continue
             bc = INF
             bk = -1
-            for k, (a, b) in enumerate(beads):
-                pi, pj = i - a, j - b
-                if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
+            for k, a, b, fixed, pi, plo, phi, prow in live:
+                pj = j - b
+                if pj < plo or pj > phi:
                     continue
-                prev = best[pi][pj - lo[pi]]
+                prev = prow[pj - plo]
                 if prev == INF:
                     continue
-                c = prev + (cost(pi + oi, a, pj + oj, b, bc - prev) if bounded else cost(pi + oi, a, pj + oj, b))
+                if fixed is not None:
+                    c = prev + fixed
+                elif bounded:
+                    c = prev + cost(pi + oi, a, pj + oj, b, bc - prev)
+                else:
+                    c = prev + cost(pi + oi, a, pj + oj, b)
                 if c < bc:
                     bc, bk = c, k
             row[j - row_lo] = bc
