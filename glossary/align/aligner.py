@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from glossary.align.anchors import Features, GlossaryAnchors, en_features, name_index, zh_features
@@ -77,15 +78,14 @@ class CostModel:
         el = sum(f.length for f in ef) or 1
         self.ratio = ratio or min(6.0, max(1.2, el / zl))
         # document-level IDF-like weights: words seen in many sentences count less
-        zdf: dict = {}
+        zdf: Counter = Counter()
         for f in zf:
-            for g in set(f.words):
-                zdf[g] = zdf.get(g, 0) + 1
-        edf: dict = {}
+            zdf.update(set(f.words))
+        edf: Counter = Counter()
         for f in ef:
-            for st in f.stems:
-                edf[st] = edf.get(st, 0) + 1
-        self.zw = [[(g, 1.0 / (1.0 + math.log(zdf[g]))) for g in f.words] for f in zf]
+            edf.update(f.stems)
+        zwt = {g: 1.0 / (1.0 + math.log(c)) for g, c in zdf.items()}
+        self.zw = [[(g, zwt[g]) for g in f.words] for f in zf]
         self.estem_w = {st: 1.0 / (1.0 + math.log(c)) for st, c in edf.items()}
         self.ew = [sum(self.estem_w[st] for st in f.stems) for f in ef]
         # prefix sums for fast lengths/sizes of ranges
@@ -122,11 +122,11 @@ class CostModel:
         return v
 
     def _build_zh_index(self, i: int) -> tuple[dict, frozenset, list[float]]:
-        masks: dict[str, int] = {}
+        masks: defaultdict[str, int] = defaultdict(int)
         for k, (g, _) in enumerate(self.zw[i]):
             bit = 1 << k
             for st in g:
-                masks[st] = masks.get(st, 0) | bit
+                masks[st] |= bit
         return masks, frozenset(masks), [w for _, w in self.zw[i]]
 
     def _zh_index(self, i: int) -> tuple[dict, frozenset, list[float]]:
@@ -329,13 +329,32 @@ def _merge(feats: list[Features]) -> Features:
 
 
 def pair_blocks(zf: list[Features], ef: list[Features], zblock: list[int], eblock: list[int],
-                params: Params, ratio: float | None = None) -> list[Bead]:
-    """Align paragraphs (blocks) with the same cost model; the result bounds the sentence search."""
+                params: Params, ratio: float | None = None, sentences: CostModel | None = None) -> list[Bead]:
+    """Align paragraphs (blocks) with the same cost model; the result bounds the sentence search.
+
+    `sentences` = the sentence-level model over the same features: block word indices are then composed from
+    its (cached) sentence indices instead of being rebuilt from the merged word lists."""
     zb = _group(zf, zblock)
     eb = _group(ef, eblock)
     bparams = Params(**{**params.__dict__})
     model = CostModel(zb, eb, bparams, ratio=ratio)
+    if sentences is not None:
+        _, zstarts = _block_ranks(zblock)
+        bounds = zstarts + [len(zf)]
+        model._zidx = _LazyIndex(lambda b: _compose_index(sentences, bounds[b], bounds[b + 1], model.zw[b]))
     return anchored_walk(len(zb), len(eb), model, bparams)
+
+
+def _compose_index(sentences: CostModel, s0: int, s1: int, zw: list) -> tuple[dict, frozenset, list[float]]:
+    """A block's zh word index from its sentences' indices: the same masks, each shifted to its word offset."""
+    masks: defaultdict[str, int] = defaultdict(int)
+    off = 0
+    for i in range(s0, s1):
+        smasks = sentences._zidx[i][0]
+        for st, mk in smasks.items():
+            masks[st] |= mk << off
+        off += len(sentences.zw[i])
+    return masks, frozenset(masks), [w for _, w in zw]
 
 
 def _group(feats: list[Features], blocks: list[int]) -> list[Features]:
@@ -399,7 +418,7 @@ def _search(zf: list[Features], ef: list[Features], zblock, eblock, model: CostM
     if zblock is not None and eblock is not None and (len(set(zblock)) > 1 or len(set(eblock)) > 1):
         zrank, zstarts = _block_ranks(zblock)
         erank, estarts = _block_ranks(eblock)
-        block_path = pair_blocks(zf, ef, zblock, eblock, p, ratio=model.ratio)
+        block_path = pair_blocks(zf, ef, zblock, eblock, p, ratio=model.ratio, sentences=model)
         band = sentence_band(block_path, zrank, erank, estarts, m, p.block_slack)
         return _solve_groups(block_path, zstarts + [n], estarts + [m], band, model, p)
     return anchored_walk(n, m, model, p)
