@@ -115,3 +115,17 @@ def test_demonym_is_not_the_place_name():
     assert demonym("以色列", "Israeli") and demonym("柬埔寨", "Cambodian") and demonym("埃及", "Egyptian")
     assert demonym("南非", "South African")
     assert not demonym("以色列", "Israel") and not demonym("广西", "Guangxi") and not demonym("日本", "Japan")
+
+
+def test_acronym_expansion_starts_at_its_first_letter_and_dictionary_acronyms():
+    s = "Trade has grown since the Regional Comprehensive Economic Partnership (RCEP) agreement entered into force."
+    assert enc.parenthesised_acronyms(s, enc.tokenize(s)) == [("Regional Comprehensive Economic Partnership", "RCEP")]
+    assert "wto" in dictionary.cedict()["世界贸易组织"]  # 'World Trade Organization (WTO)' in CC-CEDICT
+    toks = enc.tokenize("The 31st APEC Economic Leaders' Meeting was held in Lima, Peru.")
+    spans = local_spans(profile("亚太经合组织", False), toks, enc.valid_spans(toks))
+    assert [(toks[a].text, toks[b].text) for _, a, b in spans][0] == ("APEC", "APEC")  # the acronym alone
+
+
+def test_multiword_dictionary_nouns_are_single_word_candidates():
+    assert zhc.single_word_candidate(zhc.ZhToken("外长", "n", 0))  # foreign minister
+    assert not zhc.single_word_candidate(zhc.ZhToken("友谊", "n", 0))  # friendship: one word, general

@@ -182,6 +182,8 @@ def parenthesised_acronyms(text: str, tokens: list[EnToken]) -> list[tuple[str, 
             span = tokens[a : end + 1]
             if any(t.brk for t in span[1:]) or span[0].stop:
                 continue
+            if not span[0].cap and span[0].text[:1].upper() != acr[:1].upper():
+                continue  # a lower-case word the acronym does not start with: 'since the Regional ... (RCEP)'
             if acronym_matches(acr, span):
                 out.append((text[span[0].start : span[-1].end], acr))
                 break

@@ -244,6 +244,7 @@ def mine(
                 for toks in en_toks]
     wanted = {_token_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
               for s in pr.surfaces[k]}
+    wanted |= {_token_key(a) for _, best, _, _ in chosen.values() for a in paren.get(best, ())}
     en_segs = _segment_docs(en_lower, wanted)
 
     scored: list[tuple[float, str]] = []
@@ -252,11 +253,14 @@ def mine(
         st = stats[z]
         zsegs = {si for si, _, _ in occ[z]}
         esegs = set().union(*(en_segs.get(_token_key(s), set()) for k in [best, *competing]
-                              for s in pr.surfaces[k]))
+                              for s in pr.surfaces[k]),
+                            *(en_segs.get(_token_key(a), set()) for a in paren.get(best, ())))  # its acronym
         joint = len(zsegs & esegs)
         d = pairing.dice(joint, len(zsegs), len(esegs))
         forms = [variants.preferred_surface(pr.surfaces[best])]
-        acr = bool(variants.link_acronyms(forms, paren, Counter()))
+        acrs = variants.link_acronyms(forms, paren, Counter())
+        acr = bool(acrs)
+        local = scoring.acronym_local(local, pr, [best, *competing], occ[z], en_toks, acrs)
         partial = scoring.partial_name(occ[z], pr.places[best], zh_of, en_text)
         sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, acr, partial,
                               scoring.cut_share(pr.places[best], en_text, occ[z], zh_of),
