@@ -175,8 +175,9 @@ class CostModel:
             return v
         dict_hits = 0.0
         anchor_hits = 0
+        pes = self._pe
         for i in range(i0, i0 + a):
-            d, an = self.pe(i, j0, b)
+            d, an = pes.get((i, j0, b)) or self.pe(i, j0, b)
             dict_hits += d
             anchor_hits += an
         zs = self.zsize[i0 + a] - self.zsize[i0]
@@ -235,11 +236,12 @@ class CostModel:
         p = self.p
         hits = 0.0
         anchors = 0
+        pp = self._pp
         for i in range(i0, i0 + a):
             for j in range(j0, j0 + b):
-                h, k = self._pair(i, j)
-                hits += h
-                anchors += k
+                v = pp.get((i, j)) or self._pair(i, j)
+                hits += v[0]
+                anchors += v[1]
         size = self.zsize[i0 + a] - self.zsize[i0] + self.esize[j0 + b] - self.esize[j0]
         dice = hits / size if size else 0.0
         return (cost + p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
@@ -513,12 +515,15 @@ def _is_easy(model: CostModel, i: int, j: int, p: Params) -> bool:
 def _resync(model: CostModel, i: int, j: int, n: int, m: int, p: Params, window: int) -> tuple[int, int] | None:
     """Nearest (i2, j2) after a hard stretch where two consecutive confident 1-1 beads start again."""
     best = None
-    for d in range(1, 2 * window + 1):  # by total distance d = (i2 - i) + (j2 - j)
-        for di in range(max(0, d - window), min(d, window) + 1):
+    easy = model._easy
+    zi, ej = n - 2 - i, m - 2 - j  # the largest di, dj with room for two beads (i2 + 1 < n, j2 + 1 < m)
+    for d in range(1, min(2 * window, zi + ej) + 1):  # by total distance d = (i2 - i) + (j2 - j)
+        for di in range(max(0, d - window, d - ej), min(d, window, zi) + 1):
             i2, j2 = i + di, j + d - di
-            if i2 + 1 >= n or j2 + 1 >= m:
-                continue
-            if model.is_easy(i2, j2) and model.is_easy(i2 + 1, j2 + 1):
+            e = easy.get((i2, j2))
+            if e is None:
+                e = model.is_easy(i2, j2)
+            if e and model.is_easy(i2 + 1, j2 + 1):
                 best = (i2, j2)
                 break
         if best:
