@@ -20,10 +20,10 @@ from pathlib import Path
 
 from glossary.data import EntryData
 from glossary.lint import matcher
-from glossary.lint.matcher import Concept, Glossary, Near, compile_glossary
+from glossary.lint.matcher import Concept, Glossary, Near, compile_glossary, settle
 
 MIN_ENTRIES = 2_000  # smaller glossaries compile faster than a cache file loads
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass
@@ -61,7 +61,8 @@ def _state(g: Glossary) -> dict:
              for n in g.nears]
     return {"en_auto": g.en_auto, "zh_auto": g.zh_auto, "anchor_auto": g.anchor_auto, "nears": nears,
             "en_patterns": g.en_patterns, "zh_patterns": g.zh_patterns, "known_en": g.known_en,
-            "cut_marks": g.cut_marks, "max_key_len": g.max_key_len}
+            "cut_marks": g.cut_marks, "max_key_len": g.max_key_len,
+            "marked_anchor_auto": g.marked_anchor_auto}
 
 
 def _term_index(c: Concept, term) -> int:
@@ -73,7 +74,8 @@ def _restore(state: dict, entries: list[EntryData]) -> Glossary:
     nears = [Near(concepts[ci], concepts[ci].entry.terms[ti], words, key, pk, nums)
              for ci, ti, words, key, pk, nums in state["nears"]]
     return Glossary(concepts, state["en_auto"], state["zh_auto"], state["en_patterns"], state["zh_patterns"],
-                    state["anchor_auto"], nears, state["known_en"], state["cut_marks"], state["max_key_len"])
+                    state["anchor_auto"], nears, state["known_en"], state["cut_marks"], state["max_key_len"],
+                    state["marked_anchor_auto"])
 
 
 def load_or_compile(entries, directory: str | Path | None = None, min_entries: int | None = None
@@ -93,8 +95,7 @@ def load_or_compile(entries, directory: str | Path | None = None, min_entries: i
             with open(path, "rb") as fh:
                 g = _restore(pickle.load(fh), entries)
         finally:
-            if enabled:
-                gc.enable()
+            settle(enabled)
         return g, CompileInfo(time.perf_counter() - t0, True, path)
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError, IndexError,
             AttributeError):

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from glossary.data import Finding
 from glossary.lint import parallel
-from glossary.lint.matcher import NUMERAL, WORD_END, EnScan, Glossary, Match, Near, is_acronym, plural
+from glossary.lint.matcher import NUMERAL, EnScan, Glossary, Match, Near, is_acronym, iter_anchors, plural
 from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 
 
@@ -98,14 +98,17 @@ def is_acronym_text(text: str) -> bool:
 def check_status(hits: list[Match]) -> list[Finding]:
     """deprecated-term / forbidden-term: suggest the preferred term of the same language."""
     out = []
-    for h in hits:
-        m = h
+    said: dict[tuple, tuple[str, str, str]] = {}  # (term, surface, form) -> (check, message, suggestion)
+    for m in hits:
         if m.term.status not in ("deprecated", "forbidden"):
             continue
-        pref = m.concept.preferred(m.lang)
-        suggestion = f"use '{_inflect(pref.text, m)}'" if pref else ""
-        out.append(finding(h.file, m.start, m.end, f"{m.term.status}-term",
-                           f"'{m.surface}' is {m.term.status} for {m.concept.label()}", m.surface, suggestion))
+        key = (id(m.term), m.surface, m.form, m.lang)
+        text = said.get(key)
+        if text is None:
+            pref = m.concept.preferred(m.lang)
+            text = said[key] = (f"{m.term.status}-term", f"'{m.surface}' is {m.term.status} for {m.concept.label()}",
+                                f"use '{_inflect(pref.text, m)}'" if pref else "")
+        out.append(finding(m.file, m.start, m.end, text[0], text[1], m.surface, text[2]))
     return out
 
 
@@ -119,27 +122,35 @@ def _fold_surface(s: str) -> str:
 def check_spelling(hits: list[Match]) -> list[Finding]:
     """unapproved-variant (spelling): hyphen/space/closed forms, or a proper noun written in lower case."""
     out = []
-    for h in hits:
-        m = h
+    said: dict[tuple, tuple[str, str] | None] = {}  # (term, surface, form) -> (message, suggestion) or None
+    for m in hits:
         if m.lang != "en" or m.acronym or m.surface == m.term.text or m.term.status not in ("preferred",
                                                                                               "admitted"):
             continue
-        sur = _fold_surface(m.surface)
-        exp = " ".join(m.term.text.split())
-        forms = (exp, plural(exp))
-        if sur in forms:
-            continue
-        low = next((f for f in forms if f.lower() == sur.lower()), None)
-        if low is not None:
-            if not any(a.isupper() and b.islower() for a, b in zip(low, sur)):
-                continue  # sentence-initial or title capitals are fine; lower-casing a proper noun is not
-            why = "casing differs from"
-        else:
-            why = "is a spelling variant of"
-        out.append(finding(h.file, m.start, m.end, "unapproved-variant",
-                           f"'{m.surface}' {why} the glossary term '{exp}'", m.surface,
-                           f"use '{_inflect(exp, m)}'"))
+        key = (id(m.term), m.surface, m.form)
+        if key not in said:
+            said[key] = _spelling(m)
+        text = said[key]
+        if text is not None:
+            out.append(finding(m.file, m.start, m.end, "unapproved-variant", text[0], m.surface, text[1]))
     return out
+
+
+def _spelling(m: Match) -> tuple[str, str] | None:
+    """(message, suggestion) when a match's surface is an unapproved spelling of its term, else None."""
+    sur = _fold_surface(m.surface)
+    exp = " ".join(m.term.text.split())
+    forms = (exp, plural(exp))
+    if sur in forms:
+        return None
+    low = next((f for f in forms if f.lower() == sur.lower()), None)
+    if low is not None:
+        if not any(a.isupper() and b.islower() for a, b in zip(low, sur)):
+            return None  # sentence-initial or title capitals are fine; lower-casing a proper noun is not
+        why = "casing differs from"
+    else:
+        why = "is a spelling variant of"
+    return f"'{m.surface}' {why} the glossary term '{exp}'", f"use '{_inflect(exp, m)}'"
 
 
 _TOKEN = re.compile(r"[0-9a-z\u00c0-\u024f]+")
@@ -150,19 +161,14 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
     """unapproved-variant (near match): word windows around anchor words that rapidfuzz finds close to a
     multi-word preferred term, outside every exact match. keep: only anchors at these file offsets
     (a chunk of a larger text, scanned with context around it)."""
-    if g.anchor_auto is None:
+    if g.anchor_auto is None and g.marked_anchor_auto is None:
         return []
     out = []
     for r, sc in scans:
         norm = sc.view.norm
         starts, ends = sc.starts, sc.ends
         seen: set[tuple[int, int]] = set()
-        padded = " " + norm + " "  # iter_words(anchor_auto, norm, shorter=False), inlined
-        for last, (length, items) in g.anchor_auto.iter_long(padded):
-            if padded[last + 1] not in WORD_END:
-                continue
-            e = last
-            p = e + 1 - length
+        for p, e, items in iter_anchors(g, norm):
             k = bisect_left(starts, e) - 1
             if k >= 0 and ends[k] > p:
                 continue  # anchors inside exact matches never fire (one word: it cannot straddle a match)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -68,22 +69,30 @@ def en_view(text: str) -> View:
     Also `same`: the original text at norm offsets (each collapsed run of separators as one NUL), so a
     match whose surface is a term as written is recognised without mapping offsets back (see _match_en)."""
     t = _fold(text)
-    runs = [m.span() for m in _SPACES.finditer(t)] if "  " in t else []
-    if not runs:
+    i = t.find("  ")
+    if i < 0:
         return View(t, same=text)
     at: list[int] = []
     shift: list[int] = []
     removed = 0
-    parts = []
+    parts = []  # the original between runs
+    kept = []  # the folded text between runs, each with the run's first space
     prev = 0
-    for s, e in runs:
-        parts.append(text[prev:s])
+    find = t.find
+    while i >= 0:  # runs of 2+ spaces: str.find is much faster than a regex over the whole text
+        e = i + 2
+        while t[e:e + 1] == " ":
+            e += 1
+        parts.append(text[prev:i])
+        kept.append(t[prev:i + 1])
         prev = e
-        removed += e - s - 1
+        removed += e - i - 1
         at.append(e - removed)
         shift.append(removed)
+        i = find("  ", e)
     parts.append(text[prev:])
-    return View(_SPACES.sub(" ", t), at, shift, "\0".join(parts))
+    kept.append(t[prev:])
+    return View("".join(kept), at, shift, "\0".join(parts))
 
 
 def zh_view(text: str) -> View:
@@ -155,12 +164,20 @@ class Concept:
 
     index: int
     entry: EntryData
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)  # preferred/label, computed once
 
     def terms(self, lang: str) -> list[TermData]:
         return [t for t in self.entry.terms if t.lang == lang]
 
     def preferred(self, lang: str) -> TermData | None:
         """The preferred full form (else the first admitted full form, else any usable term)."""
+        try:
+            return self._memo[lang]
+        except KeyError:
+            out = self._memo[lang] = self._preferred(lang)
+            return out
+
+    def _preferred(self, lang: str) -> TermData | None:
         usable = [t for t in self.terms(lang) if t.status in ("preferred", "admitted")]
         for pick in (lambda t: t.status == "preferred" and not is_acronym(t),
                      lambda t: not is_acronym(t), lambda t: t.status == "preferred", lambda t: True):
@@ -173,9 +190,12 @@ class Concept:
         return [t for t in self.terms(lang) if t.status in ("preferred", "admitted")]
 
     def label(self) -> str:
-        zh = self.preferred("zh") or next(iter(self.terms("zh")), None)
-        en = self.preferred("en") or next(iter(self.terms("en")), None)
-        return " / ".join(t.text for t in (zh, en) if t is not None)
+        out = self._memo.get("label")
+        if out is None:
+            zh = self.preferred("zh") or next(iter(self.terms("zh")), None)
+            en = self.preferred("en") or next(iter(self.terms("en")), None)
+            out = self._memo["label"] = " / ".join(t.text for t in (zh, en) if t is not None)
+        return out
 
 
 @dataclass(slots=True)
@@ -228,11 +248,13 @@ class Glossary:
     zh_auto: ahocorasick.Automaton | None
     en_patterns: int = 0
     zh_patterns: int = 0
-    anchor_auto: ahocorasick.Automaton | None = None  # " word" -> [(index in nears, index of word, prev3, next3)]
+    # " word " / " word\x01" -> (len(word), [(index in nears, index of word, prev3, next3)]) (see iter_anchors)
+    anchor_auto: ahocorasick.Automaton | None = None
     nears: list[Near] = field(default_factory=list)
     known_en: set[str] = field(default_factory=set)  # every English key in the glossary
     cut_marks: str = ""  # sentence marks no English key contains (see lint.parallel)
     max_key_len: int = 0  # longest English key
+    marked_anchor_auto: ahocorasick.Automaton | None = None  # anchors with a sentence mark inside: " word"
 
     def scan_en(self, text: str, offset: int = 0, file=None, lean: bool = False) -> EnScan:
         """English matches (offsets + `offset`), with the view and matched norm spans for later checks.
@@ -255,8 +277,18 @@ def compile_glossary(entries) -> Glossary:
     try:
         return _compile(entries)
     finally:
-        if enabled:
-            gc.enable()
+        settle(enabled)
+
+
+def settle(enabled: bool) -> None:
+    """After building (or unpickling) a glossary with the collector off: move every object into the permanent
+    generation (gc.freeze), then re-enable the collector. Otherwise the next collections would traverse the
+    millions of new long-lived objects again and again (measured: the first lint of 1 MB after compiling a
+    100k-term glossary took 1.66 CPU-s instead of 0.30), and forked workers' collections would copy every page.
+    Frozen objects are still freed by reference counting; only cycles among them would be kept."""
+    if enabled:
+        gc.freeze()
+        gc.enable()
 
 
 def _compile(entries) -> Glossary:
@@ -284,10 +316,10 @@ def _compile(entries) -> Glossary:
     texts = {(c.index, ti): t.text for c in concepts for ti, t in enumerate(c.entry.terms)}
     known = {k[1:] for k in en_keys}
     in_keys = {c for k in known for c in k if c in ".,;:!?"}
-    anchor_auto, nears = _anchor_automaton(near)
+    anchor_auto, marked_anchor_auto, nears = _anchor_automaton(near)
     return Glossary(concepts, _automaton(en_keys, texts), _automaton(zh_keys), len(en_keys), len(zh_keys),
                     anchor_auto, nears, known, "".join(c for c in ".;!?:," if c not in in_keys),
-                    max((len(k) for k in known), default=0))
+                    max((len(k) for k in known), default=0), marked_anchor_auto)
 
 
 # Words too common in English prose to anchor a near-match search (they would fire everywhere).
@@ -304,7 +336,7 @@ NUMERAL = re.compile(r"^(?:\d+|[ivxlc]+)$")
 
 
 def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]
-                      ) -> tuple[ahocorasick.Automaton | None, list[Near]]:
+                      ) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None, list[Near]]:
     """Each multi-word preferred term under its two rarest content words (near-match search anchors).
     Values hold indices into the returned list, so the automaton pickles as plain data (lint.cache)."""
     freq = Counter(w for _, _, words in near for w in set(words))
@@ -319,14 +351,45 @@ def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]
             j = words.index(w)
             index.setdefault(w, []).append((ni, j, words[j - 1][:3] if j > 0 else "",
                                             words[j + 1][:3] if j + 1 < len(words) else ""))
-    keep = {" " + w: (len(w) + 1, v) for w, v in index.items() if len(v) <= MAX_ANCHOR_TERMS}
-    if not keep:
-        return None, nears
-    auto = ahocorasick.Automaton()
-    for k, v in keep.items():
-        auto.add_word(k, v)
-    auto.make_automaton()
-    return auto, nears
+    keep = {w: v for w, v in index.items() if len(v) <= MAX_ANCHOR_TERMS}
+    plain = {w: v for w, v in keep.items() if not _HAS_MARK.search(w)}
+    marked = {w: v for w, v in keep.items() if w not in plain}
+    auto = None
+    if plain:  # " word " / " word<mark>" on the marks view (see anchor_text): whole words only, in one pass
+        auto = ahocorasick.Automaton()
+        for w, v in plain.items():
+            auto.add_word(" " + w + " ", (len(w), v))
+            auto.add_word(" " + w + _MARK, (len(w), v))
+        auto.make_automaton()
+    marked_auto = None
+    if marked:  # words with a sentence mark inside (rare: "u.s."): " word" keys, boundary checked per hit
+        marked_auto = ahocorasick.Automaton()
+        for w, v in marked.items():
+            marked_auto.add_word(" " + w, (len(w) + 1, v))
+        marked_auto.make_automaton()
+    return auto, marked_auto, nears
+
+
+_MARK = "\x01"  # stands for every sentence mark in the anchor view
+_HAS_MARK = re.compile(r"[.,;:!?]")
+_TO_MARK = str.maketrans({c: _MARK for c in ".,;:!?"})
+
+
+def anchor_text(norm: str) -> str:
+    """The view anchors are searched in: the norm text, space-padded, every sentence mark as one \\x01
+    (so " word " / " word\\x01" keys match exactly the whole words, with no per-hit boundary check)."""
+    return " " + norm.translate(_TO_MARK) + " "
+
+
+def iter_anchors(g: "Glossary", norm: str):
+    """(norm start, norm end, items) of whole-word anchor hits in text order (see _anchor_automaton)."""
+    plain = marked = ()
+    if g.anchor_auto is not None:
+        plain = ((last - 1 - length, last - 1, items) for last, (length, items) in g.anchor_auto.iter(anchor_text(norm)))
+    if g.marked_anchor_auto is not None:
+        marked = iter_words(g.marked_anchor_auto, norm, shorter=False)
+        return heapq.merge(plain, ((s, e, v[1]) for s, e, v in marked))
+    return plain
 
 
 _SIMPLE_LOWER = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")

@@ -133,7 +133,9 @@ def run(doc: LintDocument, g: Glossary, threshold: float, chunks: list[tuple[int
     """(status, spelling, near-match findings, hits in document order) over forked workers."""
     global _JOB
     _JOB = (doc, g, threshold, chunks)
-    gc.freeze()  # the children's collections then never touch (and copy) the parent's pages
+    # the children's collections then never touch (and copy) the parent's pages. No gc.unfreeze() afterwards:
+    # it would hand the glossary frozen by matcher.settle back to the collector as well
+    gc.freeze()
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(workers, len(chunks))) as pool:
@@ -142,7 +144,6 @@ def run(doc: LintDocument, g: Glossary, threshold: float, chunks: list[tuple[int
             pool.join()  # reaped: their CPU time shows in RUSAGE_CHILDREN
     finally:
         _JOB = None
-        gc.unfreeze()
     f = doc.regions[0].file
     status, spelling, near, hits = [], [], [], []
     seen: set[tuple[int, int]] = set()
