@@ -478,47 +478,93 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
     no object is made for a match until it is certain a check can use it)."""
     if auto is None or not view.norm:
         return [], [], []
-    out: list[Match] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    add_start, add_end = starts.append, ends.append
-    at, shift = view._at, view._shift
-    bisect_right = bisect.bisect_right
-    n = len(text)
-    same = view.same if lean else None
-    low = same.lower() if same is not None else None
-    if low is not None and len(low) != len(same):
-        low = _lower_same_length(same)
     # a trailing space: no key ends in a space, so matches are unchanged and `end < len` checks go away
     padded = " " + view.norm + " "
+    same = view.same if lean else None
+    if same is None:
+        starts, ends, loud = _spans_all(auto, padded)
+    else:
+        low = same.lower()
+        if len(low) != len(same):
+            low = _lower_same_length(same)
+        starts, ends, loud = _spans_lean(auto, padded, same, low)
+    return _objects(loud, view, text, concepts, offset, file), starts, ends
+
+
+def _spans_all(auto, padded: str) -> tuple[list[int], list[int], list[tuple[int, int, tuple]]]:
+    """Norm starts and ends of every whole-word match, and (start, end, value) of each."""
+    starts: list[int] = []
+    ends: list[int] = []
+    loud = []
     trail = _TRAIL_OK
-    for last, value in auto.iter_long(padded):  # iter_words, inlined
+    for last, value in auto.iter_long(padded):
         end = last + 1
         start = end - value[0]
         if padded[end] not in trail:
             value, end = _shorter(auto, padded, start, end)
             if value is None:
                 continue
-        end -= 1
-        add_start(start)
-        add_end(end)
-        # a quiet match (see _quiet) needs no object when its surface is the term as written or, for a
-        # lower-case term, any casing of it: `same` holds the original at norm offsets (a collapsed run is
-        # one NUL, so a surface with collapsed separators never compares equal) and quiet texts have the
-        # key's length, so startswith compares exactly the surface (value: see _automaton)
-        if same is not None and ((value[3] is not None and same.startswith(value[3], start))
-                                 or (value[4] is not None and low.startswith(value[4], start))):
+        starts.append(start)
+        ends.append(end - 1)
+        loud.append((start, end - 1, value))
+    return starts, ends, loud
+
+
+def _spans_lean(auto, padded: str, same: str, low: str) -> tuple[list[int], list[int], list[tuple[int, int, tuple]]]:
+    """As _spans_all, but quiet matches (see _quiet) are left out of the third list when their surface is
+    the term as written or, for a lower-case term, any casing of it: `same` holds the original at norm
+    offsets (a collapsed run is one NUL, so a surface with collapsed separators never compares equal) and
+    quiet texts have the key's length, so startswith compares exactly the surface (value: see _automaton).
+    A lower-case quiet term is checked on `low` only: its exact text is its key, so `same` could not match
+    where `low` does not."""
+    starts: list[int] = []
+    ends: list[int] = []
+    loud = []
+    add_start, add_end, add_loud = starts.append, ends.append, loud.append
+    trail = _TRAIL_OK
+    low_starts, same_starts = low.startswith, same.startswith
+    for last, value in auto.iter_long(padded):
+        start = last + 1 - value[0]
+        if padded[last + 1] in trail:
+            add_start(start)
+            add_end(last)
+            q = value[4]
+            if q is not None:
+                if low_starts(q, start):
+                    continue
+            else:
+                q = value[3]
+                if q is not None and same_starts(q, start):
+                    continue
+            add_loud((start, last, value))
             continue
+        value, end = _shorter(auto, padded, start, last + 1)
+        if value is None:
+            continue
+        add_start(start)
+        add_end(end - 1)
+        if (value[3] is not None and same_starts(value[3], start)) or \
+                (value[4] is not None and low_starts(value[4], start)):
+            continue
+        add_loud((start, end - 1, value))
+    return starts, ends, loud
+
+
+def _objects(loud: list[tuple[int, int, tuple]], view: View, text: str, concepts: list[Concept], offset: int,
+             file) -> list[Match]:
+    """Match objects for the (norm start, norm end, value) triples a check can use."""
+    out: list[Match] = []
+    at, shift = view._at, view._shift
+    bisect_right = bisect.bisect_right
+    n = len(text)
+    for start, end, value in loud:
         if at:
             k = bisect_right(at, start) - 1
             o_start = start + (shift[k] if k >= 0 else 0)
-        else:
-            o_start = start
-        if at:
             k = bisect_right(at, end - 1) - 1
             o_end = end + (shift[k] if k >= 0 else 0)
         else:
-            o_end = end
+            o_start, o_end = start, end
         surface = text[o_start:o_end]
         picked = value[2] or _pick_target(value[1], surface)
         if picked is None:
@@ -530,7 +576,7 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
         concept = concepts[ci]
         out.append(Match(o_start + offset, o_end + offset, surface, "en", concept, concept.entry.terms[ti], form,
                          acronym, file))
-    return out, starts, ends
+    return out
 
 
 def _match_zh(auto, view: View, text: str, concepts: list[Concept], offset: int = 0, file=None) -> list[Match]:
