@@ -120,3 +120,56 @@ def test_lean_scan_skips_only_matches_no_english_check_can_use():
                     ("email", "e-mail"), ("E-mail", "e-mail"), ("ILSTC", "ILSTC"),
                     ("New International Land-Sea Trade Corridor", "New International Land-Sea Trade Corridor")]
     assert len(full.matches) == len(lean.matches) + 4  # Policy, policies, Trade Corridor, e-mail
+
+
+# --------------------------------------------------------------------------- near-match anchors, collector
+
+ANCHOR_TERMS = [entry(("zh", "美国海关", "fullForm", "preferred"),
+                      ("en", "U.S. Zoning Bureau", "fullForm", "preferred")),
+                entry(("zh", "陆海走廊", "fullForm", "preferred"),
+                      ("en", "Land-Sea Trade Corridor", "fullForm", "preferred"))]
+GA = compile_glossary(ANCHOR_TERMS)
+ANCHOR_WORDS = ["u.s.", "bureau", "zoning", "corridor", "trade", "land", "sea", "corridors", "bureaus",
+                "tradecorridor", "us"]
+
+
+def _whole_word_anchors(norm: str, words: set[str]) -> list[tuple[int, int]]:
+    """Reference: every occurrence of an anchor word preceded by a space (or the start) and followed by a
+    space, a sentence mark or the end."""
+    out = []
+    for w in words:
+        i = norm.find(w)
+        while i >= 0:
+            e = i + len(w)
+            if (i == 0 or norm[i - 1] == " ") and (e == len(norm) or norm[e] in " .,;:!?"):
+                out.append((i, e))
+            i = norm.find(w, i + 1)
+    return sorted(out)
+
+
+def test_anchor_words_include_one_with_a_sentence_mark():
+    words = {n.words[j] for _, items in GA.anchor_auto.values() for n_i, j, *_ in items
+             for n in [GA.nears[n_i]]}
+    marked = {k.strip() for k in GA.marked_anchor_auto.keys()}
+    assert marked == {"u.s."} and {"bureau", "corridor"} <= words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ANCHOR_WORDS + [",", ".", " ", "x"]), max_size=12))
+def test_anchors_are_exactly_the_whole_words(tokens):
+    from glossary.lint.matcher import iter_anchors
+
+    norm = en_view(" ".join(tokens).replace(" , ", ",").replace(" x ", "x")).norm
+    words = {k.strip(" \x01") for k in GA.anchor_auto.keys()} | {k.strip() for k in GA.marked_anchor_auto.keys()}
+    got = [(p, e) for p, e, _ in iter_anchors(GA, norm)]
+    assert got == _whole_word_anchors(norm, words)
+
+
+def test_compiled_glossary_is_frozen_out_of_the_collector():
+    import gc
+
+    before = gc.get_freeze_count()
+    g = compile_glossary([CORRIDOR, TRADE, API] * 50)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > before  # later collections do not traverse the automata's objects again
+    assert g.match_en("ILSTC")
