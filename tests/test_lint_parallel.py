@@ -83,3 +83,27 @@ def test_cuts_are_after_a_mark_and_before_white_space():
     assert bounds[0] == 0 and bounds[-1] == len(text) and len(bounds) == 5
     for b in bounds[1:-1]:
         assert text[b - 1] in ".;!" and text[b].isspace()
+
+
+def test_default_workers_every_core_unless_the_environment_says(monkeypatch):
+    from glossary.lint.checks import default_workers
+
+    monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
+    assert Options().workers is None  # every core
+    monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "1")
+    assert Options().workers == 1 and default_workers() == 1
+    monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "zero")
+    assert Options().workers is None
+
+
+def test_default_options_split_a_large_draft_and_keep_the_serial_findings(monkeypatch):
+    monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    g = _small_glossary()
+    para = "The ILSTC grew. Officials praised the New Western Land-Sea Corridor; the economic zone met. "
+    text = para * 300
+    serial = _lint(g, text, 1)
+    parallel.last_run.clear()
+    got = [dataclasses.asdict(x) for x in lint_documents([_doc(text)], g, Options(min_chunk_chars=2_000))]
+    assert parallel.last_run.get("chunks", 1) > 1  # really forked
+    assert got == serial and serial

@@ -122,8 +122,11 @@ def is_acronym(term: TermData) -> bool:
     """Acronyms/abbreviations and all-capital tokens (ILSTC, APEC, FAO) are matched case-sensitively."""
     if term.term_type in ("acronym", "abbreviation"):
         return True
-    letters = [c for c in term.text if c.isalpha()]
-    return len(letters) >= 2 and " " not in term.text.strip() and all(c.isupper() for c in letters)
+    text = term.text
+    if " " in text.strip() or not text.isupper():  # isupper: some cased character, none lower case
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def en_key(text: str) -> str:
