@@ -173,3 +173,22 @@ def test_compiled_glossary_is_frozen_out_of_the_collector():
     assert gc.isenabled()
     assert gc.get_freeze_count() > before  # later collections do not traverse the automata's objects again
     assert g.match_en("ILSTC")
+
+
+def test_a_key_inside_a_longer_keys_partial_path_is_still_found():
+    # pyahocorasick's iter_long lost "beginning" here: the longer key's path ran on past it, then failed
+    g = compile_glossary([entry(("en", "beginning", "fullForm", "deprecated"), ("en", "start", "fullForm", "preferred")),
+                          entry(("en", "the beginning of spring", "fullForm", "preferred")),
+                          entry(("en", "since the beginning of history", "fullForm", "preferred"))])
+    for text in ("since the beginning of this year", "the beginning of this year", "Since the beginning."):
+        got = [(text[m.start:m.end], m.term.status) for m in g.match_en(text)]
+        assert got == [(text[text.lower().index("beginning"):][:9], "deprecated")], text
+    assert [m.term.text for m in g.match_en("since the beginning of history")] == ["since the beginning of history"]
+
+
+def test_compiled_keys_pickle_and_match_the_same():
+    import pickle
+
+    g2 = pickle.loads(pickle.dumps(G.en_auto))
+    text = " the new western land sea corridor and the trade corridors "
+    assert g2.find(text) == G.en_auto.find(text) and g2.find(text)

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import ahocorasick
+import ahocorasick_rs
 
 from glossary.data import EntryData, TermData
 from glossary.text.clean import match_form, strip_ruby
@@ -247,8 +248,8 @@ class Glossary:
     """Concepts plus automata (English keys, Simplified Chinese keys, near-match anchors), compiled once."""
 
     concepts: list[Concept]
-    en_auto: ahocorasick.Automaton | None
-    zh_auto: ahocorasick.Automaton | None
+    en_auto: KeyAutomaton | None
+    zh_auto: KeyAutomaton | None
     en_patterns: int = 0
     zh_patterns: int = 0
     # " word " / " word\x01" -> (len(word), [(index in nears, index of word, prev3, next3)]) (see iter_anchors)
@@ -416,11 +417,55 @@ def _quiet(c: Concept, t: TermData, acronym: bool) -> int:
     return QUIET_LOWER if _SIMPLE_LOWER.match(t.text) else QUIET_EXACT
 
 
+class KeyAutomaton:
+    """Keys with a value each, matched leftmost-longest (ahocorasick_rs: Rust, exact leftmost-longest).
+
+    pyahocorasick's iter_long misses a key that ends inside a longer key's partial path ("beginning" in
+    "since the beginning of this year" when "since the beginning of history" is a key), so the glossary
+    keys are matched here instead. Pickles as its keys and values (the Rust automaton is rebuilt)."""
+
+    __slots__ = ("keys", "values", "_index", "_ac")
+
+    def __init__(self, keys: list[str], values: list):
+        self.keys, self.values = keys, values
+        self._build()
+
+    def _build(self) -> None:
+        self._index = {k: i for i, k in enumerate(self.keys)}
+        self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def __getstate__(self):
+        return self.keys, self.values
+
+    def __setstate__(self, state) -> None:
+        self.keys, self.values = state
+        self._build()
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """(key index, start, end) of the leftmost-longest non-overlapping matches, character offsets."""
+        return self._ac.find_matches_as_indexes(text)
+
+    def iter_long(self, text: str) -> list[tuple[int, object]]:
+        """(offset of the last character, value) per match, as pyahocorasick's iter_long."""
+        values = self.values
+        return [(end - 1, values[i]) for i, _, end in self._ac.find_matches_as_indexes(text)]
+
+    def exists(self, key: str) -> bool:
+        return key in self._index
+
+    def get(self, key: str):
+        return self.values[self._index[key]]
+
+
 def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None = None
-               ) -> ahocorasick.Automaton | None:
+               ) -> KeyAutomaton | None:
     if not keys:
         return None
-    auto = ahocorasick.Automaton()
+    out_keys: list[str] = []
+    out_values: list[tuple] = []
     for key, targets in keys.items():
         ci, ti, form, acronym, quiet = targets[0]
         single = len(targets) == 1 and acronym is None
@@ -433,10 +478,10 @@ def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None =
         text = terms[(ci, ti)] if quiet and terms else None
         if text is not None and len(text) != len(key) - 1:
             text = None  # a surface of the key's length can never equal it (runs collapse)
-        auto.add_word(key, (len(key), tuple(t[:4] for t in targets), fast, text,
-                            key[1:] if quiet == QUIET_LOWER and terms else None))
-    auto.make_automaton()
-    return auto
+        out_keys.append(key)
+        out_values.append((len(key), tuple(t[:4] for t in targets), fast, text,
+                           key[1:] if quiet == QUIET_LOWER and terms else None))
+    return KeyAutomaton(out_keys, out_values)
 
 
 def _possessive_end(text: str, end: int) -> int:
@@ -500,9 +545,9 @@ def _spans_all(auto, padded: str) -> tuple[list[int], list[int], list[tuple[int,
     ends: list[int] = []
     loud = []
     trail = _TRAIL_OK
-    for last, value in auto.iter_long(padded):
-        end = last + 1
-        start = end - value[0]
+    values = auto.values
+    for i, start, end in auto.find(padded):
+        value = values[i]
         if padded[end] not in trail:
             value, end = _shorter(auto, padded, start, end)
             if value is None:
@@ -526,9 +571,11 @@ def _spans_lean(auto, padded: str, same: str, low: str) -> tuple[list[int], list
     add_start, add_end, add_loud = starts.append, ends.append, loud.append
     trail = _TRAIL_OK
     low_starts, same_starts = low.startswith, same.startswith
-    for last, value in auto.iter_long(padded):
-        start = last + 1 - value[0]
-        if padded[last + 1] in trail:
+    values = auto.values
+    for i, start, end in auto.find(padded):
+        value = values[i]
+        last = end - 1
+        if padded[end] in trail:
             add_start(start)
             add_end(last)
             q = value[4]
