@@ -431,7 +431,7 @@ class KeyAutomaton:
         self._build()
 
     def _build(self) -> None:
-        self._index = {k: i for i, k in enumerate(self.keys)}
+        self._index = None  # key -> index, built on the first exists/get (rare: see _shorter)
         self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def __getstate__(self):
@@ -453,11 +453,16 @@ class KeyAutomaton:
         values = self.values
         return [(end - 1, values[i]) for i, _, end in self._ac.find_matches_as_indexes(text)]
 
+    def _keys(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {k: i for i, k in enumerate(self.keys)}
+        return self._index
+
     def exists(self, key: str) -> bool:
-        return key in self._index
+        return key in self._keys()
 
     def get(self, key: str):
-        return self.values[self._index[key]]
+        return self.values[self._keys()[key]]
 
 
 def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None = None
