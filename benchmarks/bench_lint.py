@@ -19,8 +19,8 @@ throughput (every check on an English-only draft: status, spelling, rapidfuzz ne
 inconsistency; also the first lint right after compiling, as a one-shot CLI run) serially and on --workers forked processes (findings asserted identical), peak RSS, and a plain
 `re` alternation baseline (one compiled pattern of all terms, longest first, case-insensitive, \\b boundaries)
 timed on a slice of the draft.
-Serial throughputs are MB of UTF-8 per second of this process's CPU time (the goal row: the conservative
-figure; lint's default is every core for drafts of 500k characters or more, GLOSSARY_LINT_WORKERS=1 for serial).
+Serial throughputs are MB of UTF-8 per second of this process's CPU time (the goal row; lint's default is
+serial, GLOSSARY_LINT_WORKERS=N forks N workers for drafts of 500k characters or more).
 Parallel (Options.workers): MB per wall second, MB per CPU second of parent + workers (the cost), and MB per "critical path"
 second (the parent's CPU plus the busiest worker's chunks: the wall time two idle cores would take; the machine
 is shared, so wall figures depend on the load average recorded beside them).

@@ -85,20 +85,19 @@ def test_cuts_are_after_a_mark_and_before_white_space():
         assert text[b - 1] in ".;!" and text[b].isspace()
 
 
-def test_default_workers_every_core_unless_the_environment_says(monkeypatch):
+def test_default_workers_serial_unless_the_environment_says(monkeypatch):
     from glossary.lint.checks import default_workers
 
     monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
-    assert Options().workers is None  # every core
-    monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "1")
-    assert Options().workers == 1 and default_workers() == 1
+    assert Options().workers == 1
+    monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "2")
+    assert Options().workers == 2 and default_workers() == 2
     monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "zero")
-    assert Options().workers is None
+    assert Options().workers == 1
 
 
-def test_default_options_split_a_large_draft_and_keep_the_serial_findings(monkeypatch):
-    monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+def test_workers_from_the_environment_split_a_large_draft_and_keep_the_serial_findings(monkeypatch):
+    monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "2")
     g = _small_glossary()
     para = "The ILSTC grew. Officials praised the New Western Land-Sea Corridor; the economic zone met. "
     text = para * 300

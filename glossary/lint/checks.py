@@ -48,18 +48,18 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 class Options:
     fuzzy_threshold: float = 90.0
     checks: frozenset[str] = frozenset(CHECKS)
-    # processes for a large English-only draft (None: every core). Default: every core (env
-    # GLOSSARY_LINT_WORKERS=N overrides, 1 = serial). Measured on 2 cores, 100k-term glossary, 5 MB drafts, with
-    # the glossary frozen out of the collector (matcher.settle): 5.1-5.5 MB/s wall on 2 workers against 3.3-3.5
-    # serially, for ~15% more CPU in all. Only drafts of 2 × min_chunk_chars or more are split.
+    # processes for a large English-only draft (None: every core). Default serial, GLOSSARY_LINT_WORKERS=N
+    # for N forked workers (only drafts of 2 × min_chunk_chars or more are split). Measured on this shared
+    # 2-core machine, 100k-term glossary, 5 MB drafts: 2 workers gave 3.6-5.5 MB/s wall against 3.2-3.5 serial
+    # when the other core was idle, but 2.2-2.5 under a load of 2, and always 15-50% more CPU in all.
     workers: int | None = field(default_factory=lambda: default_workers())
     min_chunk_chars: int = 250_000  # a draft is split only into chunks at least this long
 
 
-def default_workers() -> int | None:
-    """GLOSSARY_LINT_WORKERS (a positive number of processes), else None: every core."""
+def default_workers() -> int:
+    """GLOSSARY_LINT_WORKERS (a positive number of processes), else 1: serial."""
     raw = os.environ.get("GLOSSARY_LINT_WORKERS", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
 
 
 # --------------------------------------------------------------------------- scanning
