@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+from math import fsum
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -87,7 +88,7 @@ class CostModel:
         zwt = {g: 1.0 / (1.0 + math.log(c)) for g, c in zdf.items()}
         self.zw = [[(g, zwt[g]) for g in f.words] for f in zf]
         self.estem_w = {st: 1.0 / (1.0 + math.log(c)) for st, c in edf.items()}
-        self.ew = [sum(self.estem_w[st] for st in f.stems) for f in ef]
+        self.ew = [fsum(self.estem_w[st] for st in f.stems) for f in ef]
         # prefix sums for fast lengths/sizes of ranges
         self.zlen = _prefix([f.length for f in zf])
         self.elen = _prefix([f.length for f in ef])
@@ -191,7 +192,7 @@ class CostModel:
             eu = self._en_union(j0, b)
             stems, enum = eu[0], eu[3]
         ew = self.estem_w
-        en_hits = sum([ew[st] for st in gl & stems])
+        en_hits = fsum([ew[st] for st in gl & stems])
         dice = (dict_hits + en_hits) / (zs + es) if zs + es else 0.0
         if a == 1:
             missing = len(self.znum[i0] - enum)
@@ -228,7 +229,7 @@ class CostModel:
         if v is None:
             d, an = self.pe(i, j, 1)
             ew = self.estem_w
-            v = self._pp[(i, j)] = (d + sum([ew[st] for st in self._zidx[i][1] & self.ef[j].stems]), an)
+            v = self._pp[(i, j)] = (d + fsum([ew[st] for st in self._zidx[i][1] & self.ef[j].stems]), an)
         return v
 
     def _lower_bound(self, cost: float, i0: int, a: int, j0: int, b: int) -> float:
@@ -284,7 +285,7 @@ class CostModel:
             ew = self.estem_w
             for j in range(j0, j0 + b):
                 size = self.ew[j]
-                if size > 0 and sum([ew[st] for st in gl & self.ef[j].stems]) < self.p.orphan_min * size:
+                if size > 0 and fsum([ew[st] for st in gl & self.ef[j].stems]) < self.p.orphan_min * size:
                     k += 1
         return k
 
