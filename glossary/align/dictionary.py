@@ -81,28 +81,9 @@ MAX_WORD = 6
 def zh_words(norm: str, lexicon: dict[str, frozenset[str]] | None = None,
              extra: dict[str, frozenset[str]] | None = None) -> list[tuple[str, frozenset[str]]]:
     """Greedy longest-match segmentation of Simplified text over the lexicon: [(word, english stems)]."""
-    lex = lexicon if lexicon is not None else cedict()
-    if lexicon is None and not extra:
-        return _zh_words_default(norm, lex, _prefixes())
-    out: list[tuple[str, frozenset[str]]] = []
-    i = 0
-    n = len(norm)
-    while i < n:
-        ch = norm[i]
-        if not ("\u3400" <= ch <= "\u9fff"):
-            i += 1
-            continue
-        for k in range(min(MAX_WORD, n - i), 0, -1):
-            w = norm[i:i + k]
-            g = (extra.get(w) if extra else None) or lex.get(w)
-            if g:
-                if k > 1 or w not in ZH_STOP:
-                    out.append((w, g))
-                i += k
-                break
-        else:
-            i += 1
-    return out
+    if lexicon is None and not extra:  # CC-CEDICT alone: the walk may stop where no headword prefix goes on
+        return _longest_matches(norm, cedict(), None, _prefixes())
+    return _longest_matches(norm, lexicon if lexicon is not None else cedict(), extra, None)
 
 
 @lru_cache(maxsize=1)
@@ -111,8 +92,10 @@ def _prefixes() -> frozenset[str]:
     return frozenset(w[:k] for w in cedict() for k in range(1, min(len(w), MAX_WORD) + 1))
 
 
-def _zh_words_default(norm: str, lex: dict, prefixes: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
-    """zh_words over CC-CEDICT: the same greedy longest match, walking forward only while a prefix exists."""
+def _longest_matches(norm: str, lex: dict, extra: dict | None,
+                     prefixes: frozenset[str] | None) -> list[tuple[str, frozenset[str]]]:
+    """Walk forward from each Han character, keeping the longest word of `extra` or `lex` (up to MAX_WORD);
+    with `prefixes`, stop as soon as the text leaves every headword prefix."""
     out: list[tuple[str, frozenset[str]]] = []
     i = 0
     n = len(norm)
@@ -127,9 +110,9 @@ def _zh_words_default(norm: str, lex: dict, prefixes: frozenset[str]) -> list[tu
         j = i + 1
         while j <= stop:
             w = norm[i:j]
-            if w not in prefixes:
+            if prefixes is not None and w not in prefixes:
                 break
-            hit = lex.get(w)
+            hit = (extra.get(w) if extra else None) or lex.get(w)
             if hit:
                 best, g = j, hit
             j += 1
