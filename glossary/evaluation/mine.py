@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_GOLD = ROOT.parent / "shared" / "eval" / "seed_dev_gold.tsv"
 DEFAULT_JUDGED = ROOT / "tests" / "data" / "mine" / "judged_pairs.tsv"
 HELDOUT = ROOT / "tests" / "data" / "mine" / "heldout"  # other genre: line-aligned international news
+HELDOUT2 = ROOT / "tests" / "data" / "mine" / "heldout2"  # a third genre: economic/technical news
 
 
 def norm_en(text: str) -> str:
@@ -166,31 +167,35 @@ def main(argv: list[str] | None = None) -> int:
                     help="proposal threshold (default: the miner's DEFAULT_MIN_SCORE, as `glossary mine` uses)")
     ap.add_argument("--dump", type=Path, help="write proposals as TSV (zh, en, score) for hand-checking")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--heldout", type=Path, default=HELDOUT,
-                    help="held-out genre directory (corpus/, gold.tsv, judged.tsv) also evaluated; '' to skip")
+    ap.add_argument("--heldout", type=Path, action="append",
+                    help="held-out genre directory (corpus/, gold.tsv, judged.tsv) also evaluated, repeatable "
+                         "(default: heldout/ and heldout2/); '' to skip")
     args = ap.parse_args(argv)
     if args.min_score is None:
         from glossary.mine.miner import DEFAULT_MIN_SCORE
 
         args.min_score = DEFAULT_MIN_SCORE
     report = _run(args.seeds, args.gold, args.judged, args.min_score)
-    if args.heldout and str(args.heldout) and (args.heldout / "corpus").is_dir():
-        report["heldout"] = _run(args.heldout / "corpus", args.heldout / "gold.tsv", args.heldout / "judged.tsv",
-                                 args.min_score)
+    held = [HELDOUT, HELDOUT2] if args.heldout is None else [h for h in args.heldout if str(h) not in ("", ".")]
+    for h in held:
+        if (h / "corpus").is_dir():
+            report[h.name] = _run(h / "corpus", h / "gold.tsv", h / "judged.tsv", args.min_score)
     if args.dump:
         with open(args.dump, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, delimiter="\t", lineterminator="\n")
             for e in sorted(report["_entries"], key=lambda e: -(e["score"] or 0)):
                 w.writerow([e["zh"][0], e["en"], e["score"]])
     report.pop("_entries")
-    report.get("heldout", {}).pop("_entries", None)
+    for h in held:
+        report.get(h.name, {}).pop("_entries", None)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     print(f"min-score {args.min_score}")
     _print(report, "seeds (dev gold + judged_pairs.tsv)")
-    if "heldout" in report:
-        _print(report["heldout"], f"held-out genre ({args.heldout.name}: gold.tsv + judged.tsv)", misses_only=True)
+    for h in held:
+        if h.name in report:
+            _print(report[h.name], f"held-out genre ({h.name}: gold.tsv + judged.tsv)", misses_only=True)
     return 0
 
 
@@ -210,7 +215,7 @@ def _print(report: dict, title: str, misses_only: bool = False) -> None:
         if not (misses_only and row["preferred_hit"]):
             print(f"  {mark}  {row['zh']}\t→ {row['proposed']}")
     for k, v in report.items():
-        if k not in ("gold", "heldout", "unjudged", "_entries"):
+        if k not in ("gold", "unjudged", "_entries") and not k.startswith("heldout"):
             print(f"{k}: {v}")
     if report["unjudged"]:
         print(f"unjudged proposals ({len(report['unjudged'])}): " +

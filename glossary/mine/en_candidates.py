@@ -60,7 +60,17 @@ def tokenize(text: str) -> list[EnToken]:
         brk = prev_end == 0 or (start > prev_end and not text[prev_end:start].isspace())
         out.append(EnToken(t, start, end, parts, stems, stop, cap, acronym, brk))
         prev_end = end
+    for k in range(len(out) - 1):
+        tk = out[k]
+        if tk.stop and tk.cap and tk.parts[0] in SURNAME_SYLLABLES and not tk.text.isupper():
+            nxt = out[k + 1]
+            if nxt.cap and not nxt.stop and not nxt.brk and nxt.text[:1].isalpha():
+                tk.stop = False  # 'He Yadong': a Chinese family name, not the pronoun
     return out
+
+
+# Pinyin family names that are also English stopwords: followed by a capitalised word they start a name.
+SURNAME_SYLLABLES = frozenset({"he", "an", "you", "yu"})
 
 
 def valid_spans(tokens: list[EnToken], max_len: int = MAX_SPAN) -> set[tuple[int, int]]:

@@ -248,6 +248,7 @@ W = [0.765, 2.407, 1.951, -0.345, 2.337, -2.108, 0.952, -1.788, 1.277, 1.223]
 B = -4.371
 DEMONYM_FACTOR = 0.5
 OVERRUN_FACTOR = 0.5
+PARTIAL_FACTOR = 0.5
 
 
 def score(sig: Signals) -> float:
@@ -263,4 +264,6 @@ def score(sig: Signals) -> float:
         p *= DEMONYM_FACTOR
     if sig.overrun:  # hand rule: the English holds another term's translation too, so it is not this term's
         p *= OVERRUN_FACTOR
+    if sig.partial:  # hand rule: a piece of a longer name (亚东 of 何亚东 'He Yadong') is not an entry
+        p *= PARTIAL_FACTOR
     return round(p, 4)

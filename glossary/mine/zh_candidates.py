@@ -115,8 +115,11 @@ def tokenize(zh: str) -> list[ZhToken]:
     return out
 
 
+DASHES = frozenset("-‐‑–—－")  # joins two names into one (中国-东盟自由贸易区, China-ASEAN Free Trade Area)
+
+
 def _boundary(tok: ZhToken) -> bool:
-    return tok.tag == "x" or not tok.word.strip()
+    return (tok.tag == "x" and tok.word not in DASHES) or not tok.word.strip()
 
 
 def _can_start(t: ZhToken, multi: bool = False) -> bool:
@@ -298,6 +301,19 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
                 st.right[_edge_mark(st.freq) if j + 1 == n or fl[j + 1][0] else words[j + 1]] += 1
                 st.tags[tags[i] if j == i else "ngram"] += 1
                 occ[text].append((si, starts[i], starts[j + 1]))
+        for k in _split_names(words, tags):  # 何|亚东, 刘|爱华: a person's name jieba cut after the surname
+            text = words[k] + words[k + 1]
+            places = occ[text]
+            if any(p[0] == si and p[1] == starts[k] for p in places):
+                continue
+            st = stats.get(text)
+            if st is None:
+                st = stats[text] = Termhood(words=1, left=new(Counter), right=new(Counter), tags=new(Counter))
+            st.freq += 1
+            st.left[_edge_mark(st.freq) if k == 0 or fl[k - 1][0] else words[k - 1]] += 1
+            st.right[_edge_mark(st.freq) if k + 2 == n or fl[k + 2][0] else words[k + 2]] += 1
+            st.tags["nr"] += 1
+            places.append((si, starts[k], starts[k + 2]))
     before = {w: len(v) for w, v in rights.items()}
     after = {w: len(v) for w, v in lefts.items()}
     del lefts, rights
@@ -306,6 +322,24 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
         st.entropy = min(_entropy(st.left), _entropy(st.right))
         st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
     return stats, occ
+
+
+# Common one-character family names (the large majority of the population carries one of these).
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+_GIVEN_TAGS = NAME_TAGS | {"oov"}
+
+
+def _split_names(words: list[str], tags: list[str]):
+    """Indices k where words[k] is a lone family-name character and words[k + 1] a 1–2 character word tagged as a
+    name or unknown (何|亚东, 刘|爱华): jieba cut a person's name after the surname. The joined string becomes a
+    name candidate; pairing still needs the English to read it (He Yadong)."""
+    for k in range(len(words) - 1):
+        w, g = words[k], words[k + 1]
+        if len(w) == 1 and w in SURNAMES and 1 <= len(g) <= 2 and tags[k + 1] in _GIVEN_TAGS \
+                and all("\u4e00" <= c <= "\u9fff" for c in g) and g not in ZH_STOPWORDS:
+            yield k
 
 
 def _nesting(stats: dict[str, Termhood], before: dict[str, int], after: dict[str, int]) -> None:
