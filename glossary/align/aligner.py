@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import math
 from math import fsum
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from glossary.align.anchors import Features, GlossaryAnchors, en_features, name_index, zh_features
@@ -62,45 +62,166 @@ class AlignedBead:
         return "[" + ",".join(map(str, self.zh)) + "]:[" + ",".join(map(str, self.en)) + "]"
 
 
+def _bits(mask: int) -> list[int]:
+    """Positions of the set bits of `mask`, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+@dataclass
+class Coded:
+    """Unit features interned to bitmasks once per document (set intersections become integer ANDs).
+
+    en stems are bits of a document-level stem index; a zh word is the mask of its glosses' stems that occur in
+    the document's English; anchors, names and numbers are bits of one document-level string index."""
+
+    zlen: list[int]
+    elen: list[int]
+    zwords: list[list]  # per zh unit: its dictionary words (gloss frozensets, document-frequency keys)
+    zmask: list[list[int]]  # per zh unit: per word, mask of the English stems its glosses contain
+    zgl: list[int]  # per zh unit: OR of zmask (its glosses restricted to the document's English stems)
+    zanc: list[int]
+    znam: list[int]
+    znum: list[int]  # zh numbers written with digits ('n:' keys): missing on the English side costs
+    est: list[int]  # per en unit: its content stems
+    eanc: list[int]
+    enam: list[int]
+    enum: list[int]
+    nstems: int
+
+
+def code_features(zf: list[Features], ef: list[Features]) -> Coded:
+    """Intern the features of one document (or one batch of pairs)."""
+    sid: dict[str, int] = {}
+    est = []
+    for f in ef:
+        m = 0
+        for st in f.stems:
+            b = sid.get(st)
+            if b is None:
+                b = sid[st] = len(sid)
+            m |= 1 << b
+        est.append(m)
+    tid: dict[str, int] = {}
+
+    def code(strings) -> int:
+        m = 0
+        for s in strings:
+            b = tid.get(s)
+            if b is None:
+                b = tid[s] = len(tid)
+            m |= 1 << b
+        return m
+
+    gcache: dict = {}
+    zmask, zgl = [], []
+    for f in zf:
+        ws = []
+        u = 0
+        for g in f.words:
+            m = gcache.get(g)
+            if m is None:
+                m = 0
+                for st in g:
+                    b = sid.get(st)
+                    if b is not None:
+                        m |= 1 << b
+                gcache[g] = m
+            ws.append(m)
+            u |= m
+        zmask.append(ws)
+        zgl.append(u)
+    return Coded(
+        zlen=[f.length for f in zf], elen=[f.length for f in ef], zwords=[f.words for f in zf], zmask=zmask,
+        zgl=zgl, zanc=[code(f.anchors) for f in zf], znam=[code(f.names) for f in zf],
+        znum=[code(x for x in f.numbers if x.startswith("n:")) for f in zf],
+        est=est, eanc=[code(f.anchors) for f in ef], enam=[code(f.names) for f in ef],
+        enum=[code(f.numbers) for f in ef], nstems=len(sid))
+
+
+def group_coded(c: Coded, zblock: list[int], eblock: list[int]) -> Coded:
+    """The same features per block (paragraph): word lists concatenated, masks OR-ed, lengths summed."""
+    zg = _runs(zblock)
+    eg = _runs(eblock)
+
+    def orr(xs, runs):
+        out = []
+        for s, e in runs:
+            m = 0
+            for x in xs[s:e]:
+                m |= x
+            out.append(m)
+        return out
+
+    return Coded(
+        zlen=[sum(c.zlen[s:e]) for s, e in zg], elen=[sum(c.elen[s:e]) for s, e in eg],
+        zwords=[[w for ws in c.zwords[s:e] for w in ws] for s, e in zg],
+        zmask=[[w for ws in c.zmask[s:e] for w in ws] for s, e in zg],
+        zgl=orr(c.zgl, zg), zanc=orr(c.zanc, zg), znam=orr(c.znam, zg), znum=orr(c.znum, zg),
+        est=orr(c.est, eg), eanc=orr(c.eanc, eg), enam=orr(c.enam, eg), enum=orr(c.enum, eg), nstems=c.nstems)
+
+
+def _runs(blocks: list[int]) -> list[tuple[int, int]]:
+    """[start, end) of each run of equal block ids."""
+    out = []
+    last = None
+    for idx, b in enumerate(blocks):
+        if b != last:
+            out.append([idx, idx])
+            last = b
+        out[-1][1] = idx + 1
+    return [tuple(x) for x in out]
+
+
 class CostModel:
     """Bead costs over two feature sequences; pairwise evidence is computed lazily and cached."""
 
-    def __init__(self, zf: list[Features], ef: list[Features], params: Params,
-                 zblock: list[int] | None = None, eblock: list[int] | None = None, ratio: float | None = None):
-        self.zf, self.ef, self.p = zf, ef, params
+    def __init__(self, zf: list[Features] | None, ef: list[Features] | None, params: Params,
+                 zblock: list[int] | None = None, eblock: list[int] | None = None, ratio: float | None = None,
+                 coded: Coded | None = None):
+        c = coded if coded is not None else code_features(zf, ef)
+        self.c, self.p = c, params
+        self.n, self.m = len(c.zlen), len(c.elen)
         self.zrank = _block_ranks(zblock)[0] if zblock is not None else None
         self.erank = _block_ranks(eblock)[0] if eblock is not None else None
-        self._pe: dict[tuple[int, int, int], tuple[int, int]] = {}
-        self._eu: dict = {}
-        self._zi: dict = {}
-        self._zu: dict = {}
-        self.znum = [frozenset(x for x in f.numbers if x.startswith("n:")) for f in zf]
-        zl = sum(f.length for f in zf) or 1
-        el = sum(f.length for f in ef) or 1
+        self._pe: dict[tuple[int, int, int], tuple[float, int]] = {}
+        self._ws: dict[int, float] = {}
+        zl = sum(c.zlen) or 1
+        el = sum(c.elen) or 1
         self.ratio = ratio or min(6.0, max(1.2, el / zl))
-        # document-level IDF-like weights: words seen in many sentences count less
+        # document-level IDF-like weights: words seen in many units count less
         zdf: Counter = Counter()
-        for f in zf:
-            zdf.update(set(f.words))
-        edf: Counter = Counter()
-        for f in ef:
-            edf.update(f.stems)
-        zwt = {g: 1.0 / (1.0 + math.log(c)) for g, c in zdf.items()}
-        self.zw = [[(g, zwt[g]) for g in f.words] for f in zf]
-        self.estem_w = {st: 1.0 / (1.0 + math.log(c)) for st, c in edf.items()}
-        self.ew = [fsum(self.estem_w[st] for st in f.stems) for f in ef]
+        for ws in c.zwords:
+            zdf.update(set(ws))
+        zwt = {g: 1.0 / (1.0 + math.log(x)) for g, x in zdf.items()}
+        self.zw = [[zwt[g] for g in ws] for ws in c.zwords]
+        edf = [0] * c.nstems
+        for m in c.est:
+            for b in _bits(m):
+                edf[b] += 1
+        self.wbit = [1.0 / (1.0 + math.log(x)) if x else 0.0 for x in edf]
+        self.ew = [self.wsum(m) for m in c.est]
+        # per zh unit: (bit, stem mask) of the words that can match anything in this document's English
+        self.zlive = [[(1 << k, m) for k, m in enumerate(ms) if m] for ms in c.zmask]
         # prefix sums for fast lengths/sizes of ranges
-        self.zlen = _prefix([f.length for f in zf])
-        self.elen = _prefix([f.length for f in ef])
-        self.zsize = _prefix([sum(w for _, w in ws) for ws in self.zw])
-
+        self.zlen = _prefix(c.zlen)
+        self.elen = _prefix(c.elen)
+        self.zsize = _prefix([sum(ws) for ws in self.zw])
         self.esize = _prefix(self.ew)
-        self._zidx = _LazyIndex(self._build_zh_index)  # unit -> zh word index, built on first use
         self._ev: dict[tuple[int, int, int, int], tuple[float, int, int]] = {}
         self._easy: dict[tuple[int, int], bool] = {}
         self._pp: dict[tuple[int, int], tuple[float, int]] = {}
         self.skip_cost = params.skip  # dp_align prices 1-0 / 0-1 beads itself (no call)
         self._half_inv_var = 1.0 / (2 * params.sigma ** 2)
+
+    def blocks(self, zblock: list[int], eblock: list[int], ratio: float | None = None) -> CostModel:
+        """A model over the blocks (paragraphs) of this model's units."""
+        return CostModel(None, None, Params(**{**self.p.__dict__}), ratio=ratio,
+                         coded=group_coded(self.c, zblock, eblock))
 
     def with_ratio(self, ratio: float) -> CostModel:
         """The same model with another length ratio; lexical evidence (ratio-independent) is shared, not redone."""
@@ -109,39 +230,12 @@ class CostModel:
         other._easy = {}
         return other
 
-    def _en_union(self, j0: int, b: int) -> tuple[frozenset, frozenset, frozenset, frozenset]:
-        key = (j0, b)
-        v = self._eu.get(key)
+    def wsum(self, mask: int) -> float:
+        """Exact (fsum) total weight of the English stems in `mask`."""
+        v = self._ws.get(mask)
         if v is None:
-            fs = self.ef[j0:j0 + b]
-            if b == 1:
-                v = (fs[0].stems, fs[0].anchors, fs[0].names, fs[0].numbers)
-            else:
-                v = (frozenset().union(*(f.stems for f in fs)), frozenset().union(*(f.anchors for f in fs)),
-                     frozenset().union(*(f.names for f in fs)), frozenset().union(*(f.numbers for f in fs)))
-            self._eu[key] = v
-        return v
-
-    def _build_zh_index(self, i: int) -> tuple[dict, frozenset, list[float]]:
-        masks: defaultdict[str, int] = defaultdict(int)
-        for k, (g, _) in enumerate(self.zw[i]):
-            bit = 1 << k
-            for st in g:
-                masks[st] |= bit
-        return masks, frozenset(masks), [w for _, w in self.zw[i]]
-
-    def _zh_index(self, i: int) -> tuple[dict, frozenset, list[float]]:
-        """Per zh unit: stem -> bitmask of dictionary words glossed by it, all stems, word weights."""
-        return self._zidx[i]
-
-    def _zh_union(self, i0: int, a: int) -> frozenset:
-        if a == 1:
-            return self._zidx[i0][1]
-        key = (i0, a)
-        v = self._zu.get(key)
-        if v is None:
-            v = frozenset().union(*(self._zidx[i][1] for i in range(i0, i0 + a)))
-            self._zu[key] = v
+            wb = self.wbit
+            v = self._ws[mask] = fsum([wb[b] for b in _bits(mask)])
         return v
 
     def pe(self, i: int, j0: int, b: int) -> tuple[float, int]:
@@ -149,22 +243,27 @@ class CostModel:
         key = (i, j0, b)
         v = self._pe.get(key)
         if v is None:
+            c = self.c
             if b == 1:
-                f = self.ef[j0]
-                stems, anchors, names = f.stems, f.anchors, f.names
+                est, anc, nam = c.est[j0], c.eanc[j0], c.enam[j0]
             else:
-                stems, anchors, names, _ = self._en_union(j0, b)
-            masks, allst, wts = self._zidx[i]
+                est = anc = nam = 0
+                for j in range(j0, j0 + b):
+                    est |= c.est[j]
+                    anc |= c.eanc[j]
+                    nam |= c.enam[j]
             mask = 0
-            for st in allst & stems:
-                mask |= masks[st]
+            if c.zgl[i] & est:
+                for bit, m in self.zlive[i]:
+                    if m & est:
+                        mask |= bit
             d = 0.0
+            wts = self.zw[i]
             while mask:
                 low = mask & -mask
                 d += wts[low.bit_length() - 1]
                 mask ^= low
-            z = self.zf[i]
-            v = (d, len(z.anchors & anchors) + len(z.names & names))
+            v = (d, (c.zanc[i] & anc).bit_count() + (c.znam[i] & nam).bit_count())
             self._pe[key] = v
         return v
 
@@ -183,22 +282,26 @@ class CostModel:
             anchor_hits += an
         zs = self.zsize[i0 + a] - self.zsize[i0]
         es = self.esize[j0 + b] - self.esize[j0]
+        c = self.c
         # English side: weighted content stems explained by the glosses of the Chinese side
-        gl = self._zidx[i0][1] if a == 1 else self._zh_union(i0, a)
-        if b == 1:
-            f = self.ef[j0]
-            stems, enum = f.stems, f.numbers
-        else:
-            eu = self._en_union(j0, b)
-            stems, enum = eu[0], eu[3]
-        ew = self.estem_w
-        en_hits = fsum([ew[st] for st in gl & stems])
-        dice = (dict_hits + en_hits) / (zs + es) if zs + es else 0.0
         if a == 1:
-            missing = len(self.znum[i0] - enum)
+            gl, zn = c.zgl[i0], c.znum[i0]
         else:
-            missing = len(frozenset().union(*self.znum[i0:i0 + a]) - enum)
-        v = (dice, min(anchor_hits, 4 * max(a, b)), missing)
+            gl = zn = 0
+            for i in range(i0, i0 + a):
+                gl |= c.zgl[i]
+                zn |= c.znum[i]
+        if b == 1:
+            est, enum = c.est[j0], c.enum[j0]
+        else:
+            est = enum = 0
+            for j in range(j0, j0 + b):
+                est |= c.est[j]
+                enum |= c.enum[j]
+        hit = gl & est
+        en_hits = (self._ws.get(hit) or self.wsum(hit)) if hit else 0.0
+        dice = (dict_hits + en_hits) / (zs + es) if zs + es else 0.0
+        v = (dice, min(anchor_hits, 4 * max(a, b)), (zn & ~enum).bit_count())
         self._ev[key] = v
         return v
 
@@ -228,8 +331,8 @@ class CostModel:
         v = self._pp.get((i, j))
         if v is None:
             d, an = self.pe(i, j, 1)
-            ew = self.estem_w
-            v = self._pp[(i, j)] = (d + fsum([ew[st] for st in self._zidx[i][1] & self.ef[j].stems]), an)
+            hit = self.c.zgl[i] & self.c.est[j]
+            v = self._pp[(i, j)] = (d + (self.wsum(hit) if hit else 0.0), an)
         return v
 
     def _lower_bound(self, cost: float, i0: int, a: int, j0: int, b: int) -> float:
@@ -281,11 +384,13 @@ class CostModel:
                 if size > 0 and self.pe(i, j0, b)[0] < self.p.orphan_min * size:
                     k += 1
         if b > 1:
-            gl = self._zh_union(i0, a)
-            ew = self.estem_w
+            c = self.c
+            gl = 0
+            for i in range(i0, i0 + a):
+                gl |= c.zgl[i]
             for j in range(j0, j0 + b):
                 size = self.ew[j]
-                if size > 0 and fsum([ew[st] for st in gl & self.ef[j].stems]) < self.p.orphan_min * size:
+                if size > 0 and self.wsum(gl & c.est[j]) < self.p.orphan_min * size:
                     k += 1
         return k
 
@@ -299,18 +404,6 @@ class CostModel:
         return round(1.0 / (1.0 + math.exp(-x)), 4)
 
 
-class _LazyIndex(dict):
-    """dict filled on first access by `build(key)` (plain indexing in the hot paths, no method call)."""
-
-    def __init__(self, build):
-        super().__init__()
-        self._build = build
-
-    def __missing__(self, key):
-        v = self[key] = self._build(key)
-        return v
-
-
 def _prefix(values: list) -> list:
     out = [0]
     for v in values:
@@ -318,57 +411,15 @@ def _prefix(values: list) -> list:
     return out
 
 
-def _merge(feats: list[Features]) -> Features:
-    words = [w for f in feats for w in f.words]
-    return Features(
-        length=sum(f.length for f in feats),
-        anchors=frozenset().union(*(f.anchors for f in feats)),
-        words=words,
-        stems=frozenset().union(*(f.stems for f in feats)),
-        names=frozenset().union(*(f.names for f in feats)),
-        numbers=frozenset().union(*(f.numbers for f in feats)),
-        size=sum(f.size for f in feats),
-    )
-
-
 def pair_blocks(zf: list[Features], ef: list[Features], zblock: list[int], eblock: list[int],
                 params: Params, ratio: float | None = None, sentences: CostModel | None = None) -> list[Bead]:
     """Align paragraphs (blocks) with the same cost model; the result bounds the sentence search.
 
-    `sentences` = the sentence-level model over the same features: block word indices are then composed from
-    its (cached) sentence indices instead of being rebuilt from the merged word lists."""
-    zb = _group(zf, zblock)
-    eb = _group(ef, eblock)
-    bparams = Params(**{**params.__dict__})
-    model = CostModel(zb, eb, bparams, ratio=ratio)
-    if sentences is not None:
-        _, zstarts = _block_ranks(zblock)
-        bounds = zstarts + [len(zf)]
-        model._zidx = _LazyIndex(lambda b: _compose_index(sentences, bounds[b], bounds[b + 1], model.zw[b]))
-    return anchored_walk(len(zb), len(eb), model, bparams)
-
-
-def _compose_index(sentences: CostModel, s0: int, s1: int, zw: list) -> tuple[dict, frozenset, list[float]]:
-    """A block's zh word index from its sentences' indices: the same masks, each shifted to its word offset."""
-    masks: defaultdict[str, int] = defaultdict(int)
-    off = 0
-    for i in range(s0, s1):
-        smasks = sentences._zidx[i][0]
-        for st, mk in smasks.items():
-            masks[st] |= mk << off
-        off += len(sentences.zw[i])
-    return masks, frozenset(masks), [w for _, w in zw]
-
-
-def _group(feats: list[Features], blocks: list[int]) -> list[Features]:
-    out: list[list[Features]] = []
-    last = None
-    for f, b in zip(feats, blocks):
-        if b != last:
-            out.append([])
-            last = b
-        out[-1].append(f)
-    return [_merge(g) for g in out]
+    `sentences` = the sentence-level model over the same features (its interned features are grouped by block
+    instead of being interned again)."""
+    sentences = sentences if sentences is not None else CostModel(zf, ef, params)
+    model = sentences.blocks(zblock, eblock, ratio=ratio)
+    return anchored_walk(model.n, model.m, model, model.p)
 
 
 def _block_ranks(blocks: list[int]) -> tuple[list[int], list[int]]:
@@ -497,7 +548,7 @@ def _solve_groups(block_path: list[Bead], zb: list[int], eb: list[int], band: li
 
 def _is_easy(model: CostModel, i: int, j: int, p: Params) -> bool:
     """(i, j) is a confident 1-1 bead: strong evidence, sane lengths, and no merge with a neighbour is cheaper."""
-    if i >= len(model.zf) or j >= len(model.ef):
+    if i >= model.n or j >= model.m:
         return False
     if model.length_cost(i, 1, j, 1) > p.easy_length:
         return False
@@ -506,9 +557,9 @@ def _is_easy(model: CostModel, i: int, j: int, p: Params) -> bool:
         return False
     c11 = model(i, 1, j, 1)
     limit = c11 + p.skip  # bounded calls: a merge that provably cannot beat this needs no exact cost
-    if j + 1 < len(model.ef) and model(i, 1, j, 2, limit) < limit:
+    if j + 1 < model.m and model(i, 1, j, 2, limit) < limit:
         return False
-    if i + 1 < len(model.zf) and model(i, 2, j, 1, limit) < limit:
+    if i + 1 < model.n and model(i, 2, j, 1, limit) < limit:
         return False
     return True
 
