@@ -129,3 +129,33 @@ def test_acronym_expansion_starts_at_its_first_letter_and_dictionary_acronyms():
 def test_multiword_dictionary_nouns_are_single_word_candidates():
     assert zhc.single_word_candidate(zhc.ZhToken("外长", "n", 0))  # foreign minister
     assert not zhc.single_word_candidate(zhc.ZhToken("友谊", "n", 0))  # friendship: one word, general
+
+
+def test_names_cut_after_the_surname_are_candidates_and_he_is_a_surname():
+    # jieba cuts 何|亚东 and 刘|爱华: the whole name becomes a (person) candidate at each occurrence
+    segs = ["商务部新闻发言人何亚东表示，中方坚决反对。", "何亚东说，中方将采取必要措施。"]
+    stats, occ = zhc.collect([zhc.tokenize(s) for s in segs])
+    assert stats["何亚东"].freq == 2 and stats["何亚东"].tags["nr"] == 2
+    assert [(a, b) for _, a, b in occ["何亚东"]] == [(segs[0].index("何"), segs[0].index("表")), (0, 3)]
+    assert "表示" not in "".join(t for t in stats if t.startswith("何"))  # a verb is no given name
+    # 'He' before a capitalised word is the family name, so pinyin coverage reaches it; the pronoun stays a stopword
+    toks = enc.tokenize("Spokesperson He Yadong said. He said so.")
+    assert [t.stop for t in toks if t.text == "He"] == [False, True]
+    spans = local_spans(profile("何亚东"), toks, enc.valid_spans(toks))
+    assert enc.span_text("Spokesperson He Yadong said. He said so.", toks, spans[0][1], spans[0][2]) == "He Yadong"
+
+
+def test_dashes_join_zh_words_into_one_candidate():
+    stats, _ = zhc.collect([zhc.tokenize("完成中国-东盟自由贸易区3.0版谈判")])
+    assert "中国-东盟自由贸易区" in stats
+    assert not any(t.startswith("-") or t.endswith("-") for t in stats)
+
+
+def test_derivational_suffix_is_covered_by_the_base_word():
+    # 巡视员 = 巡视 inspect + 员 (-or); 多边主义 = 多边 multilateral + 主义 (-ism): one English word covers both
+    assert dictionary.sense_words("多边主义") == dictionary.sense_words("多边")
+    assert any((i, j) == (2, 5) for i, j, _ in dictionary.pieces("二级巡视员"))
+    for zh, en in (("多边主义", "multilateralism"), ("二级巡视员", "level-II inspector")):
+        toks = enc.tokenize(en)
+        assert local_spans(profile(zh), toks, enc.valid_spans(toks))[0][0] >= 0.85, zh
+    assert not dictionary.pieces("家")[0][2] >= dictionary.cedict()["巡视"]  # a lone suffix is not its base

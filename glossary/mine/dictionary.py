@@ -226,8 +226,26 @@ _ORDINAL = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fift
 
 
 def sense_words(word: str) -> int:
-    """Content words in the shortest English sense of a ≥2-character dictionary word (9 if unknown)."""
-    return cedict().get("\x00" + word, 9)
+    """Content words in the shortest English sense of a ≥2-character dictionary word (9 if unknown); a base word
+    + derivational suffix (巡视|员, 多边|主义) counts as its base word."""
+    got = cedict().get("\x00" + word)
+    if got is None:
+        base = _derived_base(word)
+        got = cedict().get("\x00" + base, 9) if base else 9
+    return got
+
+
+# Chinese derivational suffixes English renders inside the same word (inspect-or, multilateral-ism, modern-ize).
+AFFIXES = ("主义", "员", "者", "家", "师", "化", "性")
+
+
+def _derived_base(word: str) -> str:
+    """The dictionary base of base + suffix (巡视员 → 巡视, 多边主义 → 多边), '' if the word is not so built."""
+    for a in AFFIXES:
+        base = word[: -len(a)]
+        if word.endswith(a) and len(base) >= 2 and "\x00" + base in cedict():
+            return base
+    return ""
 
 
 def pieces(zh: str, max_len: int = 8) -> list[tuple[int, int, frozenset[str]]]:
@@ -243,6 +261,8 @@ def pieces(zh: str, max_len: int = 8) -> list[tuple[int, int, frozenset[str]]]:
                 stems = (stems or frozenset()) | {d, _ROMAN.get(d, d), stem(_ORDINAL.get(d, "zero"))}
             if stems:
                 out.append((i, j, stems))
+            elif j - i >= 3 and _derived_base(zh[i:j]):  # compositional: 巡视员 inspector, 多边主义 multilateralism
+                out.append((i, j, index[_derived_base(zh[i:j])]))
     return out
 
 
