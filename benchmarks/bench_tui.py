@@ -56,6 +56,9 @@ VISIBLE = 15  # rows compared to decide the table shows a query's results
 QUERIES = ["中国", "中國", "zhongguo", "zhōng guó", "zgr", "port", "harbour", "harbuor"]
 BURSTS = ["zhongguo", "harbuor"]  # typed without waiting for rows: the last keystroke's rows are measured
 BASELINE_TYPED = ["z", "zh", "zho", "zhong", "zhongg", "zhongguo"]
+KINDS = {"中国": "hanzi (Simplified)", "中國": "hanzi (Traditional)", "zhongguo": "pinyin",
+         "zhōng guó": "pinyin with tones", "zgr": "pinyin initials", "port": "English substring",
+         "harbour": "English substring", "harbuor": "fuzzy fallback (typo)"}
 
 
 # --------------------------------------------------------------------------- data
@@ -223,6 +226,11 @@ def _prefixes() -> list[str]:
     return [q[:i] for q in QUERIES for i in range(1, len(q) + 1)]
 
 
+def _typed(query: str) -> set[str]:
+    """The search-box values while typing query (a prefix shared by two queries counts for both)."""
+    return {query[:i] for i in range(1, len(query) + 1)}
+
+
 def measure_ours(url: str, repeats: int) -> dict:
     """First paint, then every keystroke of QUERIES typed into the search box one at a time: key event →
     the table shows the expected first rows → the next paint. Also a burst (a query typed without waiting:
@@ -236,7 +244,7 @@ def measure_ours(url: str, repeats: int) -> dict:
                     "status=all": QueueFilter(status=None, min_score=0.9)}
     want = expected_rows(url, [QueueFilter(query=p) for p in _prefixes()] + [QueueFilter()]
                          + list(filter_cases.values()))
-    out = {"paint": [], "keys": {}, "burst": [], "filters": {},
+    out = {"paint": [], "keys": {}, "burst": [], "burst_by": {}, "filters": {}, "cpu_by_key": [],
            "cpu": {"paint": [], "keys": [], "burst": [], "filters": []}}
 
     async def once() -> None:
@@ -270,6 +278,7 @@ def measure_ours(url: str, repeats: int) -> dict:
                     await _painted()
                     out["keys"].setdefault(query[:i + 1], []).append((time.perf_counter() - t1) * 1000)
                     out["cpu"]["keys"].append((time.process_time() - c1) * 1000)
+                    out["cpu_by_key"].append((query[:i + 1], out["cpu"]["keys"][-1]))
                 await reset()
             for query in BURSTS:
                 ids = want[repr(QueueFilter(query=query))]
@@ -281,6 +290,7 @@ def measure_ours(url: str, repeats: int) -> dict:
                 await _until(lambda: box.value == query and _shows(table, ids))
                 await _painted()
                 out["burst"].append((time.perf_counter() - t1) * 1000)
+                out["burst_by"].setdefault(query, []).append(out["burst"][-1])
                 out["cpu"]["burst"].append((time.process_time() - c1) * 1000)
                 await reset()
             for name, flt in filter_cases.items():
@@ -411,42 +421,54 @@ def main(argv=None) -> int:
     g.add_argument("--quick", action="store_true")
     g.add_argument("--full", action="store_true")
     ap.add_argument("--out", help="result JSON (default benchmarks/results/tui.json)")
+    ap.add_argument("--repeats", type=int, help="app runs per size (default 3; 1 with --smoke)")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="skip the all-rows DataTable baseline (minutes at 100k): for iterating only")
     args = ap.parse_args(argv)
     sizes = [2000] if args.smoke else [100_000, 200_000] if args.full else [100_000]
-    repeats = 1 if args.smoke else 3
+    repeats = args.repeats or (1 if args.smoke else 3)
     runs = []
     for n in sizes:
         t = time.perf_counter()
         url = build_database(n)
         print(f"{n:,} entries ready in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         ours = measure_ours(url, repeats)
-        base = measure_baseline(url, max(1, repeats // 2))
+        base = None if args.no_baseline else measure_baseline(url, max(1, repeats // 2))
         paint = statistics.median(ours["paint"])
-        base_paint = statistics.median(base["paint"])
+        base_paint = statistics.median(base["paint"]) if base else None
         key_all = [v for vs in ours["keys"].values() for v in vs]
         key_med = statistics.median(key_all)
         key_p95 = _p95(key_all)
-        base_keys = [v for vs in base["keys"].values() for v in vs]
-        base_key_med = statistics.median(base_keys)
+        base_key_med = statistics.median([v for vs in base["keys"].values() for v in vs]) if base else None
+        base_extra = {} if not base else {
+            "baseline_cpu_ms": round(statistics.median(base["cpu"]["keys"]), 1),
+            "baseline_per_query": {k: round(statistics.median(v), 1) for k, v in base["keys"].items()}}
         runs.append(benchlib.run(
             n, "first paint", round(paint, 1), "ms", benchlib.goal("<=", GOAL_PAINT_MS),
-            benchlib.baseline("all rows in a DataTable", round(base_paint, 1), round(base_paint / paint, 1)),
+            benchlib.baseline("all rows in a DataTable", round(base_paint, 1), round(base_paint / paint, 1))
+            if base else None,
             samples=[round(x, 1) for x in ours["paint"]], cpu_ms=round(statistics.median(ours["cpu"]["paint"]), 1),
-            baseline_cpu_ms=round(statistics.median(base["cpu"]["paint"]), 1)))
+            **({"baseline_cpu_ms": round(statistics.median(base["cpu"]["paint"]), 1)} if base else {})))
         runs.append(benchlib.run(
             n, "filter keystroke → rows (median)", round(key_med, 1), "ms", benchlib.goal("<=", GOAL_FILTER_MS),
             benchlib.baseline("filter all rows in Python + refill DataTable", round(base_key_med, 1),
-                              round(base_key_med / key_med, 1)),
+                              round(base_key_med / key_med, 1)) if base else None,
             per_query={k: round(statistics.median(v), 1) for k, v in ours["keys"].items()},
-            cpu_ms=round(statistics.median(ours["cpu"]["keys"]), 1),
-            baseline_cpu_ms=round(statistics.median(base["cpu"]["keys"]), 1),
-            baseline_per_query={k: round(statistics.median(v), 1) for k, v in base["keys"].items()}))
+            cpu_ms=round(statistics.median(ours["cpu"]["keys"]), 1), **base_extra))
         runs.append(benchlib.run(n, "filter keystroke → rows (p95)", round(key_p95, 1), "ms",
                                  benchlib.goal("<=", GOAL_FILTER_MS), keystrokes=len(key_all),
                                  cpu_ms=round(_p95(ours["cpu"]["keys"]), 1)))
+        for query, kind in KINDS.items():  # every keystroke typing this query, all repeats
+            vals = [v for k, vs in ours["keys"].items() if k in _typed(query) for v in vs]
+            cpus = [c for k, c in ours["cpu_by_key"] if k in _typed(query)]
+            runs.append(benchlib.run(
+                n, f"keystroke → rows: {kind} '{query}' (median / p95)", round(statistics.median(vals), 1), "ms",
+                benchlib.goal("<=", GOAL_FILTER_MS), p95=round(_p95(vals), 1), keystrokes=len(vals),
+                cpu_ms=round(statistics.median(cpus), 1), cpu_p95_ms=round(_p95(cpus), 1)))
         runs.append(benchlib.run(n, "burst typing, last keystroke → rows (median)",
                                  round(statistics.median(ours["burst"]), 1), "ms", benchlib.goal("<=", GOAL_FILTER_MS),
-                                 queries=BURSTS, cpu_ms=round(statistics.median(ours["cpu"]["burst"]), 1)))
+                                 queries=BURSTS, cpu_ms=round(statistics.median(ours["cpu"]["burst"]), 1),
+                                 per_query={q: round(statistics.median(v), 1) for q, v in ours["burst_by"].items()}))
         runs.append(benchlib.run(
             n, "filter change → rows (median)",
             round(statistics.median([v for vs in ours["filters"].values() for v in vs]), 1), "ms",
@@ -459,8 +481,9 @@ def main(argv=None) -> int:
     for r in runs:
         b = r.get("baseline")
         extra = f"   baseline {b['name']}: {b['value']} ms (×{b['ratio']})" if b else ""
+        extra += f"   p95 {r['p95']} ms" if "p95" in r else ""
         cpu_note = f"  (cpu {r['cpu_ms']} ms)" if "cpu_ms" in r else ""
-        print(f"{r['size']:>8,}  {r['metric']:<52} {r['value']:>9} {r['unit']}{cpu_note}{extra}")
+        print(f"{r['size']:>8,}  {r['metric']:<60} {r['value']:>9} {r['unit']}{cpu_note}{extra}")
     print(f"wrote {path}")
     return 0
 
