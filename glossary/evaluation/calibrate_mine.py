@@ -17,6 +17,7 @@ from glossary.evaluation.mine import DEFAULT_GOLD, DEFAULT_JUDGED, ROOT, load_go
 from glossary.text.normalize import norm_key
 
 HELDOUT = ROOT / "tests" / "data" / "mine" / "heldout"
+HELDOUT2 = ROOT / "tests" / "data" / "mine" / "heldout2"
 FEATURES = ["local", "cooc", "termhood", "acronym", "name", "generic", "log_freq", "cut", "lexical", "capitalised"]
 
 
@@ -108,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unjudged", action="store_true", help="list candidates without a judgement and stop")
     args = ap.parse_args(argv)
     sets = [("seeds", ROOT / "seeds", DEFAULT_GOLD, DEFAULT_JUDGED),
-            ("heldout", HELDOUT / "corpus", HELDOUT / "gold.tsv", HELDOUT / "judged.tsv")]
+            ("heldout", HELDOUT / "corpus", HELDOUT / "gold.tsv", HELDOUT / "judged.tsv"),
+            ("heldout2", HELDOUT2 / "corpus", HELDOUT2 / "gold.tsv", HELDOUT2 / "judged.tsv")]
     xs, ys, ps, src = [], [], [], []
     for name, corpus, gold, judged in sets:
         lab = labels(gold, judged)
@@ -134,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print("current score:")
     print("\n".join(reliability(ps, ys)))
-    for held in ("seeds", "heldout"):  # honest check: fit on one corpus, score the other
+    for held in ("seeds", "heldout", "heldout2"):  # honest check: fit on the other corpora, score this one
         tr = [i for i, s in enumerate(src) if s != held]
         wt, bt = fit([xs[i] for i in tr], [ys[i] for i in tr])
         te = [i for i, s in enumerate(src) if s == held]
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     print("fitted score (in-sample):")
     print("\n".join(reliability(new, ys)))
     for t in (0.5, 0.6, 0.7):
-        for name in ("seeds", "heldout"):
+        for name in ("seeds", "heldout", "heldout2"):
             got = [y for p, y, s in zip(new, ys, src) if p >= t and s == name]
             print(f"  {name} at >= {t}: {len(got)} labelled above, precision {sum(got) / max(1, len(got)):.3f}")
     return 0
