@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import os
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from glossary.data import Finding
 from glossary.lint import parallel
-from glossary.lint.matcher import NUMERAL, EnScan, Glossary, Match, Near, is_acronym, iter_anchors, plural
+from glossary.lint.matcher import (NUMERAL, EnScan, Glossary, Match, Near, _codepoints, _ranges, anchor_hits,
+                                   gram_codes, is_acronym, iter_words, plural)
 from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 
 
@@ -177,32 +180,115 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
         norm = sc.view.norm
         starts, ends = sc.starts, sc.ends
         seen: set[tuple[int, int]] = set()
-        for p, e, items in iter_anchors(g, norm):
-            k = bisect_left(starts, e) - 1
-            if k >= 0 and ends[k] > p:
-                continue  # anchors inside exact matches never fire (one word: it cannot straddle a match)
+        for p, e, ni, j, prev3, next3 in _anchor_items(g, norm, starts, ends):
             if keep is not None and not keep[0] <= sc.view.orig(p) + r.start < keep[1]:
                 continue
-            before, after = norm[max(0, p - 16):p], norm[e:e + 16]
             # cheap pre-filter: the term's neighbouring words (first 3 letters) sit next to the anchor
-            for ni, j, prev3, next3 in items:
-                if (prev3 and prev3 not in before) or (next3 and next3 not in after):
-                    continue
-                item = g.nears[ni]
-                best = _best_window(norm, p, e, j, item, threshold)
-                if best is None:
-                    continue
-                s, t_end, text = best
-                if (s, t_end) in seen or text in g.known_en or _overlaps(ends, starts, s, t_end) \
-                        or not _wordwise(text, item.words):
-                    continue
-                seen.add((s, t_end))
-                o_start, o_end = sc.view.span(s, t_end)
-                o_start, o_end = o_start + r.start, o_end + r.start
-                surface = r.file.text[o_start:o_end]
-                out.append(finding(r.file, o_start, o_end, "unapproved-variant",
-                                   f"'{surface}' looks like a variant of '{item.term.text}' (not in the glossary)",
-                                   surface, f"use '{item.term.text}'"))
+            if (prev3 and prev3 not in norm[max(0, p - 16):p]) or (next3 and next3 not in norm[e:e + 16]):
+                continue
+            item = g.nears[ni]
+            best = _best_window(norm, p, e, j, item, threshold)
+            if best is None:
+                continue
+            s, t_end, text = best
+            if (s, t_end) in seen or text in g.known_en or _overlaps(ends, starts, s, t_end) \
+                    or not _wordwise(text, item.words):
+                continue
+            seen.add((s, t_end))
+            o_start, o_end = sc.view.span(s, t_end)
+            o_start, o_end = o_start + r.start, o_end + r.start
+            surface = r.file.text[o_start:o_end]
+            out.append(finding(r.file, o_start, o_end, "unapproved-variant",
+                               f"'{surface}' looks like a variant of '{item.term.text}' (not in the glossary)",
+                               surface, f"use '{item.term.text}'"))
+    return out
+
+
+def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int]):
+    """(p, e, near index, j, prev3, next3) per anchor hit and item that could yield a near-match finding,
+    in the order of the hits (by start) and of each hit's items. The plain hits are filtered in bulk: an
+    anchor inside an exact match never fires (one word: it cannot straddle a match); an item's every
+    window starts j words left of the anchor and ends no earlier than a known point (see _plain_items), so it
+    needs j words before the anchor and no match overlapping that stretch (else _overlaps drops it); and the
+    neighbour pre-filter (prev3/next3 near the anchor) runs on code-point arrays."""
+    p, e, key = anchor_hits(g, norm)
+    plain = _plain_items(g, norm, p, e, key, starts, ends) if len(p) else []
+    auto = g.anchor_auto
+    items = ((pp, ee, *auto.item(kk, rr)) for pp, ee, kk, rr in plain)
+    if g.marked_anchor_auto is None:
+        yield from items
+        return
+    marked = []
+    for pp, ee, v in iter_words(g.marked_anchor_auto, norm, shorter=False):
+        kk = bisect_left(starts, ee) - 1
+        if kk >= 0 and ends[kk] > pp:
+            continue
+        marked += [(pp, ee, *it) for it in v[1]]
+    yield from heapq.merge(items, marked, key=lambda x: (x[0], x[1]))
+
+
+def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.ndarray, starts: list[int],
+                 ends: list[int]) -> list[tuple[int, int, int, int]]:
+    """(p, e, key, rank of the item in the key's list) of the plain anchor items that pass the bulk filters
+    (see _anchor_items), the neighbour pre-filter included."""
+    m_starts = np.asarray(starts, np.int64)
+    m_ends = np.asarray(ends, np.int64)
+    k = np.searchsorted(m_starts, e, "left") - 1  # the last match starting before the anchor ends
+    free = (k < 0) | (m_ends[np.maximum(k, 0)] <= p)
+    p, e, key = p[free], e[free], key[free]
+    first, count, js, prev_code, prev_len, next_code, next_len, words = g.anchor_auto.tables(g.nears)
+    n = count[key]
+    hit = np.repeat(np.arange(len(p)), n)
+    flat, _ = _ranges(first[key], n)
+    cp = _codepoints(norm)
+    spaces = np.flatnonzero(cp == 32)
+    word_starts = np.concatenate(([0], spaces + 1))
+    word = np.searchsorted(spaces, p[hit])  # index of the anchor word (spaces before it)
+    j = js[flat]
+    left = word - j
+    ok = left >= 0
+    s = word_starts[np.maximum(left, 0)]
+    # every window ends at or after: the anchor's end (when it may end with the anchor), else the start of
+    # its shortest window's last word (trailing marks are trimmed, never past the space before that word).
+    # _best_window counts words right of the anchor by spaces from its end, so an anchor followed by a
+    # sentence mark ("corridor,") counts the rest of its own token as the first of them.
+    eh = e[hit]
+    marked = cp[np.minimum(eh, len(cp) - 1)] != 32
+    right = np.maximum(words[flat] - j - 2, 0) - (marked & (eh < len(cp)))
+    t = np.where(right <= 0, eh, word_starts[np.minimum(word + right, len(word_starts) - 1)])
+    k = np.searchsorted(m_starts, t, "left") - 1  # the last match starting before that end
+    ok &= (k < 0) | (m_ends[np.maximum(k, 0)] <= s)
+    sel = np.flatnonzero(ok)
+    hit, flat = hit[sel], flat[sel]
+    near = _gram_near(cp, p[hit], prev_code[flat], prev_len[flat], before=True)
+    near &= _gram_near(cp, e[hit], next_code[flat], next_len[flat], before=False)
+    hit, flat = hit[near], flat[near]
+    rank = flat - first[key[hit]]
+    return list(zip(p[hit].tolist(), e[hit].tolist(), key[hit].tolist(), rank.tolist()))
+
+
+_REACH = 16  # the neighbour pre-filter looks this many characters before/after the anchor
+
+
+def _gram_near(cp: np.ndarray, at: np.ndarray, code: np.ndarray, length: np.ndarray, before: bool) -> np.ndarray:
+    """Per item: its gram (code, length; length 0: no condition) occurs in norm[at - 16:at] (before) or
+    norm[at:at + 16] (after), as `gram in norm[...]` would find it."""
+    out = length == 0
+    size = len(cp)
+    for n in (1, 2, 3):
+        sel = np.flatnonzero(length == n)
+        if not len(sel):
+            continue
+        codes = gram_codes(cp, n)
+        d = np.arange(_REACH - n + 1)
+        if before:  # gram starts at i with max(0, at - 16) <= i and i + n <= at
+            pos = at[sel, None] - n - d[None, :]
+            valid = pos >= 0
+        else:  # e <= i and i + n <= min(e + 16, size): gram_codes is -1 where i + n > size
+            pos = at[sel, None] + d[None, :]
+            valid = pos < size
+        got = codes[np.clip(pos, 0, size - 1)]
+        out[sel] = ((got == code[sel, None]) & valid).any(axis=1)
     return out
 
 

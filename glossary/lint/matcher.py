@@ -9,8 +9,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from itertools import chain
+
 import ahocorasick
 import ahocorasick_rs
+import numpy as np
 
 from glossary.data import EntryData, TermData
 from glossary.text.clean import match_form, strip_ruby
@@ -253,7 +256,7 @@ class Glossary:
     en_patterns: int = 0
     zh_patterns: int = 0
     # " word " / " word\x01" -> (len(word), [(index in nears, index of word, prev3, next3)]) (see iter_anchors)
-    anchor_auto: ahocorasick.Automaton | None = None
+    anchor_auto: AnchorAutomaton | None = None
     nears: list[Near] = field(default_factory=list)
     known_en: set[str] = field(default_factory=set)  # every English key in the glossary
     cut_marks: str = ""  # sentence marks no English key contains (see lint.parallel)
@@ -340,7 +343,7 @@ NUMERAL = re.compile(r"^(?:\d+|[ivxlc]+)$")
 
 
 def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]
-                      ) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None, list[Near]]:
+                      ) -> tuple[AnchorAutomaton | None, ahocorasick.Automaton | None, list[Near]]:
     """Each multi-word preferred term under its two rarest content words (near-match search anchors).
     Values hold indices into the returned list, so the automaton pickles as plain data (lint.cache)."""
     freq = Counter(w for _, _, words in near for w in set(words))
@@ -360,11 +363,11 @@ def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]
     marked = {w: v for w, v in keep.items() if w not in plain}
     auto = None
     if plain:  # " word " / " word<mark>" on the marks view (see anchor_text): whole words only, in one pass
-        auto = ahocorasick.Automaton()
+        keys, values = [], []
         for w, v in plain.items():
-            auto.add_word(" " + w + " ", (len(w), v))
-            auto.add_word(" " + w + _MARK, (len(w), v))
-        auto.make_automaton()
+            keys += (" " + w + " ", " " + w + _MARK)
+            values += ((len(w), v), (len(w), v))
+        auto = AnchorAutomaton(keys, values)
     marked_auto = None
     if marked:  # words with a sentence mark inside (rare: "u.s."): " word" keys, boundary checked per hit
         marked_auto = ahocorasick.Automaton()
@@ -385,11 +388,98 @@ def anchor_text(norm: str) -> str:
     return " " + norm.translate(_TO_MARK) + " "
 
 
+class AnchorAutomaton:
+    """Near-match anchor keys (" word " / " word\x01") with their values (word length, items), matched with
+    every overlapping hit by ahocorasick_rs; pickles as keys and values. `tables()`: the items as flat arrays
+    (see anchor_hits)."""
+
+    __slots__ = ("_keys", "_values", "_ac", "_tables")
+
+    def __init__(self, keys: list[str], values: list):
+        self._keys, self._values = keys, values
+        self._build()
+
+    def _build(self) -> None:
+        self._tables = None
+        self._ac = ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    def __getstate__(self):
+        return self._keys, self._values
+
+    def __setstate__(self, state) -> None:
+        self._keys, self._values = state
+        self._build()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def keys(self) -> list[str]:
+        return self._keys
+
+    def values(self) -> list:
+        return self._values
+
+    def find_array(self, text: str) -> np.ndarray:
+        """(key index, start, end) of every hit, overlapping ones included, as an (n, 3) int64 array."""
+        found = self._ac.find_matches_as_indexes(text, overlapping=True)
+        return np.fromiter(chain.from_iterable(found), np.int64, 3 * len(found)).reshape(len(found), 3)
+
+    def tables(self, nears: list[Near]) -> tuple[np.ndarray, ...]:
+        """Per key: its first item in the flat item list, its item count; per flat item: j, the code and
+        length of prev3 and of next3 (see gram_codes), and the word count of its term (`nears`: the list the
+        items index)."""
+        if self._tables is None:
+            count = np.fromiter((len(v[1]) for v in self._values), np.int64, len(self._values))
+            items = [it for v in self._values for it in v[1]]
+            js = np.fromiter((it[1] for it in items), np.int64, len(items))
+            grams = [(_gram_code(it[2]), len(it[2]), _gram_code(it[3]), len(it[3]), len(nears[it[0]].words))
+                     for it in items]
+            grams = np.array(grams, np.int64).reshape(len(items), 5)
+            self._tables = (np.cumsum(count) - count, count, js, *grams.T)
+        return self._tables
+
+    def item(self, key: int, k: int) -> tuple:
+        return self._values[key][1][k]
+
+
+def _gram_code(text: str) -> int:
+    """Code points of up to 3 characters as one integer (21 bits each)."""
+    out = 0
+    for c in text:
+        out = (out << 21) | ord(c)
+    return out
+
+
+def gram_codes(cp: np.ndarray, length: int) -> np.ndarray:
+    """Per position i of a code-point array, the code of cp[i:i+length] (-1 where it would run off the end)."""
+    out = np.full(len(cp), -1, np.int64)
+    if len(cp) >= length:
+        acc = np.zeros(len(cp) - length + 1, np.int64)
+        for k in range(length):
+            acc = (acc << 21) | cp[k:len(cp) - length + 1 + k].astype(np.int64)
+        out[:len(acc)] = acc
+    return out
+
+
+def anchor_hits(g: "Glossary", norm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(norm starts, norm ends, key indices) of the plain whole-word anchor hits, in text order."""
+    if g.anchor_auto is None:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    found = g.anchor_auto.find_array(anchor_text(norm))
+    if len(found) > 1:
+        found = found[np.argsort(found[:, 1], kind="stable")]
+    key, start, end = found[:, 0], found[:, 1], found[:, 2]
+    return start, end - 2, key  # " word " at anchor-text start p is the word at norm [p, end - 2)
+
+
 def iter_anchors(g: "Glossary", norm: str):
     """(norm start, norm end, items) of whole-word anchor hits in text order (see _anchor_automaton)."""
     plain = marked = ()
     if g.anchor_auto is not None:
-        plain = ((last - 1 - length, last - 1, items) for last, (length, items) in g.anchor_auto.iter(anchor_text(norm)))
+        starts, ends, keys = anchor_hits(g, norm)
+        values = g.anchor_auto.values()
+        plain = ((p, e, values[k][1]) for p, e, k in zip(starts.tolist(), ends.tolist(), keys.tolist()))
     if g.marked_anchor_auto is not None:
         marked = iter_words(g.marked_anchor_auto, norm, shorter=False)
         return heapq.merge(plain, ((s, e, v[1]) for s, e, v in marked))
@@ -424,7 +514,7 @@ class KeyAutomaton:
     "since the beginning of this year" when "since the beginning of history" is a key), so the glossary
     keys are matched here instead. Pickles as its keys and values (the Rust automaton is rebuilt)."""
 
-    __slots__ = ("keys", "values", "_index", "_ac")
+    __slots__ = ("keys", "values", "_index", "_ac", "_tables")
 
     def __init__(self, keys: list[str], values: list):
         self.keys, self.values = keys, values
@@ -432,7 +522,18 @@ class KeyAutomaton:
 
     def _build(self) -> None:
         self._index = None  # key -> index, built on the first exists/get (rare: see _shorter)
+        self._tables = None  # per-key arrays for the bulk lean scan, built on its first use
         self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def tables(self) -> "QuietTables":
+        if self._tables is None:
+            self._tables = QuietTables.of(self.values)
+        return self._tables
+
+    def find_array(self, text: str) -> np.ndarray:
+        """find() as an (n, 3) int64 array: key index, start, end."""
+        found = self._ac.find_matches_as_indexes(text)
+        return np.fromiter(chain.from_iterable(found), np.int64, 3 * len(found)).reshape(len(found), 3)
 
     def __getstate__(self):
         return self.keys, self.values
@@ -463,6 +564,34 @@ class KeyAutomaton:
 
     def get(self, key: str):
         return self.values[self._keys()[key]]
+
+
+_NONE, _EXACT, _LOWER = 0, 1, 2
+
+
+@dataclass
+class QuietTables:
+    """Per key of an English automaton, what the bulk lean scan needs to drop quiet matches without a Python
+    step each (see _spans_lean): kind (0 loud, _EXACT: quiet when the surface is the term as written, _LOWER:
+    quiet when the lower-cased surface is the key), the key's length without its leading space, and for _EXACT
+    keys where the term's code points start in `exact` (one array of every such term)."""
+
+    kind: np.ndarray  # int8
+    length: np.ndarray  # int64
+    exact_at: np.ndarray  # int64, -1 unless _EXACT
+    exact: np.ndarray  # uint32 code points
+
+    @classmethod
+    def of(cls, values: list) -> "QuietTables":
+        kind = np.fromiter((_LOWER if v[4] is not None else _EXACT if v[3] is not None else _NONE for v in values),
+                           np.int8, len(values))
+        length = np.fromiter((v[0] - 1 for v in values), np.int64, len(values))
+        texts = [v[3] for v in values if v[4] is None and v[3] is not None]
+        at = np.full(len(values), -1, np.int64)
+        sizes = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+        at[kind == _EXACT] = np.cumsum(sizes) - sizes
+        exact = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+        return cls(kind, length, at, exact)
 
 
 def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None = None
@@ -563,46 +692,85 @@ def _spans_all(auto, padded: str) -> tuple[list[int], list[int], list[tuple[int,
     return starts, ends, loud
 
 
+_TRAIL_LUT = np.zeros(129, bool)
+_TRAIL_LUT[[ord(c) for c in _TRAIL_OK]] = True
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(flat positions start..start+length-1 of every range, offset of each range in them)."""
+    offsets = np.cumsum(lengths) - lengths
+    rel = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(offsets, lengths)
+    return np.repeat(starts, lengths) + rel, offsets
+
+
 def _spans_lean(auto, padded: str, same: str, low: str) -> tuple[list[int], list[int], list[tuple[int, int, tuple]]]:
     """As _spans_all, but quiet matches (see _quiet) are left out of the third list when their surface is
-    the term as written or, for a lower-case term, any casing of it: `same` holds the original at norm
-    offsets (a collapsed run is one NUL, so a surface with collapsed separators never compares equal) and
-    quiet texts have the key's length, so startswith compares exactly the surface (value: see _automaton).
-    A lower-case quiet term is checked on `low` only: its exact text is its key, so `same` could not match
-    where `low` does not."""
-    starts: list[int] = []
-    ends: list[int] = []
-    loud = []
-    add_start, add_end, add_loud = starts.append, ends.append, loud.append
-    trail = _TRAIL_OK
-    low_starts, same_starts = low.startswith, same.startswith
+    the term as written or, for a lower-case term, any casing of it. In bulk (numpy over the flat matches
+    from Rust), so only loud matches cost a Python step: `same` holds the original at norm offsets (a
+    collapsed run is one NUL, so a surface with collapsed separators never compares equal) and quiet texts
+    have the key's length. A lower-case quiet term is checked on `low` only (its exact text is its key): it
+    is quiet when `low` equals the norm text over the match, i.e. no position in it differs (a prefix sum).
+    A term as written is compared code point by code point with `same` (one gather over all such matches).
+    A match not followed by a word boundary (rare) takes the Python path (_shorter)."""
+    found = auto.find_array(padded)
+    if not len(found):
+        return [], [], []
+    tab = auto.tables()
+    key, start, end = found[:, 0], found[:, 1], found[:, 2]
+    cp = _codepoints(padded)
+    after = cp[end]
+    ok = _TRAIL_LUT[np.minimum(after, 128)]
+    kind = tab.kind[key]
+    length = tab.length[key]
+    quiet = np.zeros(len(found), bool)
+    norm_cp = cp[1:-1]
+    low_cp = _codepoints(low)
+    lower = ok & (kind == _LOWER)
+    if lower.any():
+        differs = np.concatenate(([0], np.cumsum(low_cp != norm_cp)))
+        s = start[lower]  # the key's text starts at padded start + 1, i.e. at norm offset `start`
+        quiet[lower] = differs[s + length[lower]] == differs[s]
+    exact = ok & (kind == _EXACT)
+    if exact.any():
+        s, n = start[exact], length[exact]
+        text_at, offsets = _ranges(s, n)
+        term_at, _ = _ranges(tab.exact_at[key[exact]], n)
+        bad = (_codepoints(same)[text_at] != tab.exact[term_at]).astype(np.int64)
+        quiet[exact] = np.add.reduceat(bad, offsets) == 0
+    loud = ok & ~quiet
+    last = end - 1
+    shorter: dict[int, tuple] = {}
+    if not ok.all():  # the Python path, only for matches not followed by a word boundary
+        kept = ok.copy()
+        # _shorter looks for a key ending at a boundary character inside (start + 2, end): none, no match
+        inner = np.concatenate(([0], np.cumsum(_TRAIL_LUT[np.minimum(cp, 128)])))
+        for i in np.flatnonzero(~ok & (inner[end] > inner[start + 2])).tolist():
+            kept[i] = True
+            s = int(start[i])
+            value, e = _shorter(auto, padded, s, int(end[i]))
+            if value is None:
+                kept[i] = False
+                continue
+            last[i] = e - 1
+            if not ((value[3] is not None and same.startswith(value[3], s))
+                    or (value[4] is not None and low.startswith(value[4], s))):
+                loud[i] = True
+                shorter[i] = value
+        renumber = np.cumsum(kept) - 1
+        shorter = {int(renumber[i]): v for i, v in shorter.items()}
+        start, last = start[kept], last[kept]
+        key, loud = key[kept], loud[kept]
+    at = np.flatnonzero(loud)
     values = auto.values
-    for i, start, end in auto.find(padded):
-        value = values[i]
-        last = end - 1
-        if padded[end] in trail:
-            add_start(start)
-            add_end(last)
-            q = value[4]
-            if q is not None:
-                if low_starts(q, start):
-                    continue
-            else:
-                q = value[3]
-                if q is not None and same_starts(q, start):
-                    continue
-            add_loud((start, last, value))
-            continue
-        value, end = _shorter(auto, padded, start, last + 1)
-        if value is None:
-            continue
-        add_start(start)
-        add_end(end - 1)
-        if (value[3] is not None and same_starts(value[3], start)) or \
-                (value[4] is not None and low_starts(value[4], start)):
-            continue
-        add_loud((start, end - 1, value))
-    return starts, ends, loud
+    out = [(s, e, values[k]) for s, e, k in zip(start[at].tolist(), last[at].tolist(), key[at].tolist())]
+    for i, v in shorter.items():
+        k = int(np.searchsorted(at, i))
+        out[k] = (out[k][0], out[k][1], v)
+    return start.tolist(), last.tolist(), out
 
 
 def _objects(loud: list[tuple[int, int, tuple]], view: View, text: str, concepts: list[Concept], offset: int,
