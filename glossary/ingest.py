@@ -92,9 +92,10 @@ def units_of(blocks: list[Block], cleaned: list[CleanText], lang: str) -> list[U
     for bi, (b, ct) in enumerate(zip(blocks, cleaned)):
         if b.lang != lang:
             continue
-        for s, e in split(ct.text, lang):
-            bad = b.quarantined or any(ms < e and me > s for ms, me in ct.mojibake)
-            units.append(Unit(ct.text[s:e], ct.norm[s:e], block=bi, line=b.line, quarantined=bad))
+        text, norm, moji, q = ct.text, ct.norm, ct.mojibake, b.quarantined
+        for s, e in split(text, lang):
+            bad = q or (bool(moji) and any(ms < e and me > s for ms, me in moji))
+            units.append(Unit(text[s:e], norm[s:e], block=bi, line=b.line, quarantined=bad))
     return units
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
-from math import fsum
+from math import fsum, log
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -63,12 +63,12 @@ class AlignedBead:
 
 
 def _bits(mask: int) -> list[int]:
-    """Positions of the set bits of `mask`, lowest first."""
+    """Positions of the set bits of `mask`, highest first."""
     out = []
     while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
+        b = mask.bit_length() - 1
+        out.append(b)
+        mask ^= 1 << b
     return out
 
 
@@ -88,6 +88,7 @@ class Coded:
     znam: list[int]
     znum: list[int]  # zh numbers written with digits ('n:' keys): missing on the English side costs
     est: list[int]  # per en unit: its content stems
+    eids: list[list[int]]  # ... as stem ids
     eanc: list[int]
     enam: list[int]
     enum: list[int]
@@ -97,15 +98,18 @@ class Coded:
 def code_features(zf: list[Features], ef: list[Features]) -> Coded:
     """Intern the features of one document (or one batch of pairs)."""
     sid: dict[str, int] = {}
-    est = []
+    est, eids = [], []
     for f in ef:
         m = 0
+        ids = []
         for st in f.stems:
             b = sid.get(st)
             if b is None:
                 b = sid[st] = len(sid)
             m |= 1 << b
+            ids.append(b)
         est.append(m)
+        eids.append(ids)
     tid: dict[str, int] = {}
 
     def code(strings) -> int:
@@ -139,7 +143,7 @@ def code_features(zf: list[Features], ef: list[Features]) -> Coded:
         zlen=[f.length for f in zf], elen=[f.length for f in ef], zwords=[f.words for f in zf], zmask=zmask,
         zgl=zgl, zanc=[code(f.anchors) for f in zf], znam=[code(f.names) for f in zf],
         znum=[code(x for x in f.numbers if x.startswith("n:")) for f in zf],
-        est=est, eanc=[code(f.anchors) for f in ef], enam=[code(f.names) for f in ef],
+        est=est, eids=eids, eanc=[code(f.anchors) for f in ef], enam=[code(f.names) for f in ef],
         enum=[code(f.numbers) for f in ef], nstems=len(sid))
 
 
@@ -162,7 +166,7 @@ def group_coded(c: Coded, zblock: list[int], eblock: list[int]) -> Coded:
         zwords=[[w for ws in c.zwords[s:e] for w in ws] for s, e in zg],
         zmask=[[w for ws in c.zmask[s:e] for w in ws] for s, e in zg],
         zgl=orr(c.zgl, zg), zanc=orr(c.zanc, zg), znam=orr(c.znam, zg), znum=orr(c.znum, zg),
-        est=orr(c.est, eg), eanc=orr(c.eanc, eg), enam=orr(c.enam, eg), enum=orr(c.enum, eg), nstems=c.nstems)
+        est=orr(c.est, eg), eids=[sorted({b for ids in c.eids[s:e] for b in ids}) for s, e in eg], eanc=orr(c.eanc, eg), enam=orr(c.enam, eg), enum=orr(c.enum, eg), nstems=c.nstems)
 
 
 def _runs(blocks: list[int]) -> list[tuple[int, int]]:
@@ -200,11 +204,11 @@ class CostModel:
         zwt = {g: 1.0 / (1.0 + math.log(x)) for g, x in zdf.items()}
         self.zw = [[zwt[g] for g in ws] for ws in c.zwords]
         edf = [0] * c.nstems
-        for m in c.est:
-            for b in _bits(m):
+        for ids in c.eids:
+            for b in ids:
                 edf[b] += 1
-        self.wbit = [1.0 / (1.0 + math.log(x)) if x else 0.0 for x in edf]
-        self.ew = [self.wsum(m) for m in c.est]
+        wb = self.wbit = [1.0 / (1.0 + math.log(x)) if x else 0.0 for x in edf]
+        self.ew = [fsum([wb[b] for b in ids]) for ids in c.eids]
         # per zh unit: (bit, stem mask) of the words that can match anything in this document's English
         self.zlive = [[(1 << k, m) for k, m in enumerate(ms) if m] for ms in c.zmask]
         # prefix sums for fast lengths/sizes of ranges
@@ -217,6 +221,10 @@ class CostModel:
         self._pp: dict[tuple[int, int], tuple[float, int]] = {}
         self.skip_cost = params.skip  # dp_align prices 1-0 / 0-1 beads itself (no call)
         self._half_inv_var = 1.0 / (2 * params.sigma ** 2)
+        self._prior = params.prior
+        self._prune = params.length_prune
+        self._lex_thr = params.lex_weight * params.lex_threshold
+        self._stride = self.m + 1  # int keys i * stride + j for per-pair caches
 
     def blocks(self, zblock: list[int], eblock: list[int], ratio: float | None = None) -> CostModel:
         """A model over the blocks (paragraphs) of this model's units."""
@@ -328,11 +336,12 @@ class CostModel:
 
     def _pair(self, i: int, j: int) -> tuple[float, int]:
         """(dictionary + English hits, anchors) of zh unit i against en unit j alone (for lower bounds)."""
-        v = self._pp.get((i, j))
+        key = i * self._stride + j
+        v = self._pp.get(key)
         if v is None:
             d, an = self.pe(i, j, 1)
             hit = self.c.zgl[i] & self.c.est[j]
-            v = self._pp[(i, j)] = (d + (self.wsum(hit) if hit else 0.0), an)
+            v = self._pp[key] = (d + (self.wsum(hit) if hit else 0.0), an)
         return v
 
     def _lower_bound(self, cost: float, i0: int, a: int, j0: int, b: int) -> float:
@@ -341,9 +350,11 @@ class CostModel:
         hits = 0.0
         anchors = 0
         pp = self._pp
+        stride = self._stride
         for i in range(i0, i0 + a):
+            base = i * stride
             for j in range(j0, j0 + b):
-                v = pp.get((i, j)) or self._pair(i, j)
+                v = pp.get(base + j) or self._pair(i, j)
                 hits += v[0]
                 anchors += v[1]
         size = self.zsize[i0 + a] - self.zsize[i0] + self.esize[j0 + b] - self.esize[j0]
@@ -354,26 +365,28 @@ class CostModel:
     def __call__(self, i0: int, a: int, j0: int, b: int, limit: float = math.inf) -> float:
         """Cost of a bead. With `limit`, a multi-sentence bead that provably costs at least `limit` may return
         a lower bound (>= limit) instead of its exact cost: the search only needs to know it loses."""
-        p = self.p
         if a == 0 or b == 0:
-            return p.skip * (a + b)
-        lz = self.zlen[i0 + a] - self.zlen[i0]
-        le = self.elen[j0 + b] - self.elen[j0]
-        r = math.log((le + 12.0) / (self.ratio * lz + 12.0))
-        cost = p.prior.get((a, b), 4.0) + r * r * self._half_inv_var  # = prior + length_cost(i0, a, j0, b)
-        if cost > p.length_prune:  # hopeless lengths: skip the lexical work
-            return cost + p.lex_weight * p.lex_threshold * (a + b) / 2.0
-        if limit < math.inf and (a > 1 or b > 1):
-            lb = self._lower_bound(cost, i0, a, j0, b)
-            if lb - 1e-7 >= limit:
-                return lb
-        dice, anchors, missing = self.evidence(i0, a, j0, b)
-        cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
-        cost += -p.anchor_weight * anchors + p.number_miss * missing
-        cost += p.cross_block * self.crossings(i0, a, j0, b)
+            return self.skip_cost * (a + b)
+        zlen = self.zlen
+        elen = self.elen
+        r = log((elen[j0 + b] - elen[j0] + 12.0) / (self.ratio * (zlen[i0 + a] - zlen[i0]) + 12.0))
+        cost = self._prior.get((a, b), 4.0) + r * r * self._half_inv_var  # = prior + length_cost(i0, a, j0, b)
+        if cost > self._prune:  # hopeless lengths: skip the lexical work
+            return cost + self._lex_thr * (a + b) / 2.0
+        p = self.p
         if a > 1 or b > 1:
-            cost += p.orphan * self.orphans(i0, a, j0, b)
-        return cost
+            if limit < math.inf:
+                lb = self._lower_bound(cost, i0, a, j0, b)
+                if lb - 1e-7 >= limit:
+                    return lb
+            dice, anchors, missing = self.evidence(i0, a, j0, b)
+            cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
+            cost += -p.anchor_weight * anchors + p.number_miss * missing
+            cost += p.cross_block * self.crossings(i0, a, j0, b)
+            return cost + p.orphan * self.orphans(i0, a, j0, b)
+        dice, anchors, missing = self._ev.get((i0, 1, j0, 1)) or self.evidence(i0, 1, j0, 1)
+        cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
+        return cost + (-p.anchor_weight * anchors + p.number_miss * missing)  # 1-1: no block crossings
 
     def orphans(self, i0: int, a: int, j0: int, b: int) -> int:
         """Members of a multi-sentence bead that barely match the other side (likely untranslated extras)."""

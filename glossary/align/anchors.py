@@ -67,10 +67,12 @@ _EN_NUM_WORD_RE = re.compile(r"(?<![A-Za-z])(?:" + "|".join(sorted(set(MONTHS) |
 def en_numbers(text: str) -> set[str]:
     """Digit strings, month names (March → 3), ordinals (3rd → 3) and number words in English text."""
     out = set()
-    for m in _NUM_RE.findall(text):
+    digits = _NUM_RE.findall(text)
+    for m in digits:
         out.add("n:" + _num_key(m))
-    for m in _ORD_RE.findall(text):
-        out.add("n:" + _num_key(m))
+    if digits:  # ordinals need digits
+        for m in _ORD_RE.findall(text):
+            out.add("n:" + _num_key(m))
     for w in _EN_NUM_WORD_RE.findall(text):
         lw = w.lower()
         if lw in MONTHS and (w[0].isupper()):
@@ -112,14 +114,19 @@ def zh_pinyin_grams(norm: str) -> set[str]:
     return out
 
 
-_READINGS: dict[str, tuple[str, ...]] = {}  # char -> toneless readings (a plain dict in front of the lru cache)
+class _Readings(dict):
+    """char -> toneless readings, filled on first use (plain indexing, so map() stays in C)."""
+
+    def __missing__(self, ch: str) -> tuple[str, ...]:
+        v = self[ch] = _char_readings(ch)
+        return v
+
+
+_READINGS = _Readings()
 
 
 def _readings_of(ch: str) -> tuple[str, ...]:
-    v = _READINGS.get(ch)
-    if v is None:
-        v = _READINGS[ch] = _char_readings(ch)
-    return v
+    return _READINGS[ch]
 
 
 def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> set[str]:
@@ -127,7 +134,7 @@ def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> s
     out: set[str] = set()
     if not keys:
         return out
-    rd = [_READINGS.get(c) or _readings_of(c) for c in norm]
+    rd = list(map(_READINGS.__getitem__, norm))
     n = len(norm)
     for i in range(n - 1):
         r1s = rd[i]
@@ -161,12 +168,15 @@ def name_keys(names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
 
 def en_name_keys(text: str) -> set[str]:
     """Capitalised words and word pairs as toneless pinyin candidates (Chongqing, Wang Wen → wangwen)."""
-    caps = [m.group().lower().replace("-", "") for m in _CAP_RE.finditer(text)]
-    out = {c for c in caps if len(c) >= 4}
-    toks = _EN_TOKEN_RE.findall(text)
-    for a, b in zip(toks, toks[1:]):
-        if a[:1].isupper() and b[:1].isupper() and a.isalpha() and b.isalpha():
-            out.add((a + b).lower())
+    out = {c for c in (m.lower().replace("-", "") for m in _CAP_RE.findall(text)) if len(c) >= 4}
+    prev = None  # the previous token when it is a capitalised all-letter word
+    for t in _EN_TOKEN_RE.findall(text):
+        if t[0].isupper() and t.isalpha():
+            if prev is not None:
+                out.add((prev + t).lower())
+            prev = t
+        else:
+            prev = None
     return out
 
 

@@ -82,14 +82,54 @@ def zh_words(norm: str, lexicon: dict[str, frozenset[str]] | None = None,
              extra: dict[str, frozenset[str]] | None = None) -> list[tuple[str, frozenset[str]]]:
     """Greedy longest-match segmentation of Simplified text over the lexicon: [(word, english stems)]."""
     if lexicon is None and not extra:  # CC-CEDICT alone: the walk may stop where no headword prefix goes on
-        return _longest_matches(norm, cedict(), None, _prefixes())
+        return _walk_prefixes(norm, _prefix_table())
     return _longest_matches(norm, lexicon if lexicon is not None else cedict(), extra, None)
 
 
 @lru_cache(maxsize=1)
-def _prefixes() -> frozenset[str]:
-    """Every prefix (length 1..MAX_WORD) of a CC-CEDICT headword: the longest-match walk stops outside it."""
-    return frozenset(w[:k] for w in cedict() for k in range(1, min(len(w), MAX_WORD) + 1))
+def _prefix_table() -> dict[str, frozenset[str]]:
+    """Every prefix (length 1..MAX_WORD) of a CC-CEDICT headword -> its stems when it is a headword itself, else
+    an empty frozenset: the longest-match walk stops outside the table, one look-up per step."""
+    lex = cedict()
+    empty: frozenset[str] = frozenset()
+    table: dict[str, frozenset[str]] = {}
+    for w in lex:
+        for k in range(1, min(len(w), MAX_WORD) + 1):
+            p = w[:k]
+            if p not in table:
+                table[p] = lex.get(p) or empty
+    return table
+
+
+def _walk_prefixes(norm: str, table: dict[str, frozenset[str]]) -> list[tuple[str, frozenset[str]]]:
+    """Greedy longest match over CC-CEDICT through its prefix table (same words as _longest_matches)."""
+    out: list[tuple[str, frozenset[str]]] = []
+    get = table.get
+    i = 0
+    n = len(norm)
+    while i < n:
+        ch = norm[i]
+        if not ("\u3400" <= ch <= "\u9fff"):
+            i += 1
+            continue
+        best = 0
+        g = None
+        stop = min(n, i + MAX_WORD)
+        j = i + 1
+        while j <= stop:
+            hit = get(norm[i:j])
+            if hit is None:
+                break
+            if hit:
+                best, g = j, hit
+            j += 1
+        if best:
+            if best - i > 1 or ch not in ZH_STOP:
+                out.append((norm[i:best], g))
+            i = best
+        else:
+            i += 1
+    return out
 
 
 def _longest_matches(norm: str, lex: dict, extra: dict | None,
