@@ -180,14 +180,17 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
         norm = sc.view.norm
         starts, ends = sc.starts, sc.ends
         seen: set[tuple[int, int]] = set()
-        for p, e, ni, j, prev3, next3 in _anchor_items(g, norm, starts, ends):
+        for p, e, ni, j, prev3, next3, windows in _anchor_items(g, norm, starts, ends, threshold):
             if keep is not None and not keep[0] <= sc.view.orig(p) + r.start < keep[1]:
                 continue
             # cheap pre-filter: the term's neighbouring words (first 3 letters) sit next to the anchor
             if (prev3 and prev3 not in norm[max(0, p - 16):p]) or (next3 and next3 not in norm[e:e + 16]):
                 continue
             item = g.nears[ni]
-            best = _best_window(norm, p, e, j, item, threshold)
+            if windows is None:
+                best = _best_window(norm, p, e, j, item, threshold)
+            else:
+                best = _best_of(norm, windows[0], windows[1], item, threshold)
             if best is None:
                 continue
             s, t_end, text = best
@@ -204,17 +207,18 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
     return out
 
 
-def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int]):
-    """(p, e, near index, j, prev3, next3) per anchor hit and item that could yield a near-match finding,
+def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], threshold: float):
+    """(p, e, near index, j, prev3, next3, windows) per anchor hit and item that could yield a near-match
+    finding (windows: (start, three ends) worked out in bulk, see _window_fits; None: _best_window's job),
     in the order of the hits (by start) and of each hit's items. The plain hits are filtered in bulk: an
     anchor inside an exact match never fires (one word: it cannot straddle a match); an item's every
     window starts j words left of the anchor and ends no earlier than a known point (see _plain_items), so it
     needs j words before the anchor and no match overlapping that stretch (else _overlaps drops it); and the
     neighbour pre-filter (prev3/next3 near the anchor) runs on code-point arrays."""
     p, e, key = anchor_hits(g, norm)
-    plain = _plain_items(g, norm, p, e, key, starts, ends) if len(p) else []
+    plain = _plain_items(g, norm, p, e, key, starts, ends, threshold) if len(p) else []
     auto = g.anchor_auto
-    items = ((pp, ee, *auto.item(kk, rr)) for pp, ee, kk, rr in plain)
+    items = ((pp, ee, *auto.item(kk, rr), (ss, ww)) for pp, ee, kk, rr, ss, ww in plain)
     if g.marked_anchor_auto is None:
         yield from items
         return
@@ -223,12 +227,12 @@ def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int]):
         kk = bisect_left(starts, ee) - 1
         if kk >= 0 and ends[kk] > pp:
             continue
-        marked += [(pp, ee, *it) for it in v[1]]
+        marked += [(pp, ee, *it, None) for it in v[1]]
     yield from heapq.merge(items, marked, key=lambda x: (x[0], x[1]))
 
 
 def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.ndarray, starts: list[int],
-                 ends: list[int]) -> list[tuple[int, int, int, int]]:
+                 ends: list[int], threshold: float) -> list[tuple[int, int, int, int]]:
     """(p, e, key, rank of the item in the key's list) of the plain anchor items that pass the bulk filters
     (see _anchor_items), the neighbour pre-filter included."""
     m_starts = np.asarray(starts, np.int64)
@@ -236,7 +240,7 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     k = np.searchsorted(m_starts, e, "left") - 1  # the last match starting before the anchor ends
     free = (k < 0) | (m_ends[np.maximum(k, 0)] <= p)
     p, e, key = p[free], e[free], key[free]
-    first, count, js, prev_code, prev_len, next_code, next_len, words = g.anchor_auto.tables(g.nears)
+    first, count, js, prev_code, prev_len, next_code, next_len, words, klen, plen = g.anchor_auto.tables(g.nears)
     n = count[key]
     hit = np.repeat(np.arange(len(p)), n)
     flat, _ = _ranges(first[key], n)
@@ -247,6 +251,8 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     j = js[flat]
     left = word - j
     ok = left >= 0
+    # _best_window steps left word by word and gives up on reaching the text's first two characters
+    ok &= (j == 0) | (word_starts[np.clip(left + 1, 0, len(word_starts) - 1)] > 1)
     s = word_starts[np.maximum(left, 0)]
     # every window ends at or after: the anchor's end (when it may end with the anchor), else the start of
     # its shortest window's last word (trailing marks are trimmed, never past the space before that word).
@@ -259,14 +265,52 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     k = np.searchsorted(m_starts, t, "left") - 1  # the last match starting before that end
     ok &= (k < 0) | (m_ends[np.maximum(k, 0)] <= s)
     sel = np.flatnonzero(ok)
-    hit, flat = hit[sel], flat[sel]
+    hit, flat, s = hit[sel], flat[sel], s[sel]
     near = _gram_near(cp, p[hit], prev_code[flat], prev_len[flat], before=True)
     near &= _gram_near(cp, e[hit], next_code[flat], next_len[flat], before=False)
-    hit, flat = hit[near], flat[near]
+    hit, flat, s = hit[near], flat[near], s[near]
+    if not len(hit):
+        return []
+    fit, windows = _window_fits(cp, spaces, e[hit], s, words[flat] - js[flat], klen[flat], plen[flat], threshold)
+    hit, flat, s, windows = hit[fit], flat[fit], s[fit], windows[:, fit]
     rank = flat - first[key[hit]]
-    return list(zip(p[hit].tolist(), e[hit].tolist(), key[hit].tolist(), rank.tolist()))
+    return list(zip(p[hit].tolist(), e[hit].tolist(), key[hit].tolist(), rank.tolist(), s.tolist(),
+                    windows.T.tolist()))
 
 
+def _window_fits(cp: np.ndarray, spaces: np.ndarray, e: np.ndarray, s: np.ndarray,
+                 right: np.ndarray, klen: np.ndarray, plen: np.ndarray, threshold: float) -> np.ndarray:
+    """Per item: whether one of _best_window's windows (start s; n - j - 1, n - j - 2 or n - j words right
+    of the anchor, `right` = n - j; trailing marks trimmed) has a length that passes its length filter and
+    could reach the score: fuzz.ratio >= threshold needs |a - b| <= (1 - threshold / 100) * (a + b) for the
+    key or its plural (indel distance >= the length difference); and the three window ends, in
+    _best_window's order (-1: no such window, or it cannot score)."""
+    size = len(cp)
+    mark = np.zeros(size + 1, bool)
+    mark[1:] = _MARK_LUT[np.minimum(cp, 128)]
+    # kept[t]: t trimmed of trailing marks (the last non-mark position before t, plus one)
+    kept = np.maximum.accumulate(np.where(mark, 0, np.arange(size + 1)))
+    q = np.searchsorted(spaces, e + 1)  # the first space after the anchor's first following character
+    slack = 1.0 - threshold / 100.0
+    out = np.zeros(len(e), bool)
+    windows = np.full((3, len(e)), -1, np.int64)
+    for w, after in enumerate((right - 1, right - 2, right)):
+        ok = after >= 0
+        at = q + after - 1  # ends[after]: the after-th space from q, or the text's end just past the last
+        following = spaces[np.clip(at, 0, len(spaces) - 1)] if len(spaces) else np.full(len(e), size)
+        t = np.where(after == 0, e, np.where(at < len(spaces), following, size))
+        ok &= (after == 0) | ((at <= len(spaces)) & (e < size))
+        t = np.maximum(kept[np.clip(t, 0, size)], s)
+        n = t - s
+        ok &= np.abs(n - klen) <= klen * 0.25 + 1e-9
+        ok &= (np.abs(n - klen) <= slack * (n + klen) + 1e-9) | (np.abs(n - plen) <= slack * (n + plen) + 1e-9)
+        windows[w] = np.where(ok, t, -1)
+        out |= ok
+    return out, windows
+
+
+_MARK_LUT = np.zeros(129, bool)
+_MARK_LUT[[ord(c) for c in ".,;:!?"]] = True
 _REACH = 16  # the neighbour pre-filter looks this many characters before/after the anchor
 
 
@@ -274,21 +318,14 @@ def _gram_near(cp: np.ndarray, at: np.ndarray, code: np.ndarray, length: np.ndar
     """Per item: its gram (code, length; length 0: no condition) occurs in norm[at - 16:at] (before) or
     norm[at:at + 16] (after), as `gram in norm[...]` would find it."""
     out = length == 0
-    size = len(cp)
     for n in (1, 2, 3):
         sel = np.flatnonzero(length == n)
         if not len(sel):
             continue
-        codes = gram_codes(cp, n)
         d = np.arange(_REACH - n + 1)
-        if before:  # gram starts at i with max(0, at - 16) <= i and i + n <= at
-            pos = at[sel, None] - n - d[None, :]
-            valid = pos >= 0
-        else:  # e <= i and i + n <= min(e + 16, size): gram_codes is -1 where i + n > size
-            pos = at[sel, None] + d[None, :]
-            valid = pos < size
-        got = codes[np.clip(pos, 0, size - 1)]
-        out[sel] = ((got == code[sel, None]) & valid).any(axis=1)
+        # before: a gram at i with max(0, at - 16) <= i and i + n <= at; after: at <= i, i + n <= at + 16
+        pos = at[sel, None] - n - d[None, :] if before else at[sel, None] + d[None, :]
+        out[sel] = (gram_codes(cp, pos, n) == code[sel, None]).any(axis=1)
     return out
 
 
@@ -305,6 +342,25 @@ def _wordwise(text: str, words: list[str]) -> bool:
     if len(got) == len(words):
         return all(a == b or fuzz.ratio(a, b) >= 75 for a, b in zip(got, words))
     return fuzz.ratio("".join(got), "".join(words)) >= 95
+
+
+def _best_of(norm: str, s: int, ends: list[int], item: Near, threshold: float):
+    """_best_window's choice among windows [s, t) already cut (t < 0: none)."""
+    klen = len(item.key)
+    best = None
+    for t in ends:
+        if t < 0 or abs((t - s) - klen) > klen * 0.25:
+            continue
+        text = norm[s:t]
+        if text == item.key or text == item.plural_key:
+            continue
+        score = max(fuzz.ratio(text, item.key, score_cutoff=threshold),
+                    fuzz.ratio(text, item.plural_key, score_cutoff=threshold))
+        if score and (best is None or score > best[0]):
+            if frozenset(w for w in text.split(" ") if NUMERAL.match(w)) != item.numerals:
+                continue
+            best = (score, s, t, text)
+    return None if best is None else best[1:]
 
 
 def _best_window(norm: str, p: int, e: int, j: int, item: Near, threshold: float):

@@ -426,15 +426,15 @@ class AnchorAutomaton:
 
     def tables(self, nears: list[Near]) -> tuple[np.ndarray, ...]:
         """Per key: its first item in the flat item list, its item count; per flat item: j, the code and
-        length of prev3 and of next3 (see gram_codes), and the word count of its term (`nears`: the list the
-        items index)."""
+        length of prev3 and of next3 (see gram_codes), and its term's word count, key length and plural key
+        length (`nears`: the list the items index)."""
         if self._tables is None:
             count = np.fromiter((len(v[1]) for v in self._values), np.int64, len(self._values))
             items = [it for v in self._values for it in v[1]]
             js = np.fromiter((it[1] for it in items), np.int64, len(items))
-            grams = [(_gram_code(it[2]), len(it[2]), _gram_code(it[3]), len(it[3]), len(nears[it[0]].words))
-                     for it in items]
-            grams = np.array(grams, np.int64).reshape(len(items), 5)
+            grams = [(_gram_code(it[2]), len(it[2]), _gram_code(it[3]), len(it[3]), len(nears[it[0]].words),
+                      len(nears[it[0]].key), len(nears[it[0]].plural_key)) for it in items]
+            grams = np.array(grams, np.int64).reshape(len(items), 7)
             self._tables = (np.cumsum(count) - count, count, js, *grams.T)
         return self._tables
 
@@ -450,15 +450,15 @@ def _gram_code(text: str) -> int:
     return out
 
 
-def gram_codes(cp: np.ndarray, length: int) -> np.ndarray:
-    """Per position i of a code-point array, the code of cp[i:i+length] (-1 where it would run off the end)."""
-    out = np.full(len(cp), -1, np.int64)
-    if len(cp) >= length:
-        acc = np.zeros(len(cp) - length + 1, np.int64)
-        for k in range(length):
-            acc = (acc << 21) | cp[k:len(cp) - length + 1 + k].astype(np.int64)
-        out[:len(acc)] = acc
-    return out
+def gram_codes(cp: np.ndarray, at: np.ndarray, length: int) -> np.ndarray:
+    """The code (see _gram_code) of cp[i:i+length] for each position i in `at` (-1 where it would run off
+    either end)."""
+    size = len(cp)
+    ok = (at >= 0) & (at + length <= size)
+    out = np.zeros(at.shape, np.int64)
+    for k in range(length):
+        out = (out << 21) | cp[np.clip(at + k, 0, size - 1)].astype(np.int64)
+    return np.where(ok, out, -1)
 
 
 def anchor_hits(g: "Glossary", norm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
