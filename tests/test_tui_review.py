@@ -462,6 +462,7 @@ def test_queue_table_cells_render_like_datatable(svc):
                 for cursor in (False, True):
                     for base in (t.rich_style, Style(color="white", bgcolor="#202020")):
                         width = column.get_render_width(t)
+                        t._painted_cells.clear()  # rendered now, not taken from the cache of painted cells
                         ours = QueueTable._render_cell(t, row, col, base, width, cursor)
                         t._cell_render_cache.clear()
                         theirs = DataTable._render_cell(t, row, col, base, width, cursor)

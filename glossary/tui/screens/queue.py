@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from glossary.errors import GlossaryError
 from glossary.store.browse import DocumentInfo, QueueFilter, QueuePage, Suggestion
+from glossary.tui.widgets.fixed_input import FixedInput
 from glossary.tui.widgets.queue_table import QueueTable
 from glossary.tui.widgets.suggestions import SuggestionList
 
@@ -86,15 +87,15 @@ class QueueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("glossary review", id="title")
-        yield Input(self.filter.query, placeholder="search: 汉字 / 漢字, pinyin (xibu, xī bù, xblhxtd), English…", id="search")
+        yield FixedInput(self.filter.query, placeholder="search: 汉字 / 漢字, pinyin (xibu, xī bù, xblhxtd), English…", id="search")
         with Horizontal(id="filters"):
             yield Label("status", classes="filter-label")
             yield Select(STATUS_OPTIONS, value=self.filter.status or "all", allow_blank=False, id="status")
             yield Label("document", classes="filter-label")
             yield Select([("all documents", ALL_DOCS)], value=ALL_DOCS, allow_blank=False, id="document")
             yield Label("score", classes="filter-label")
-            yield Input(placeholder="min", id="min-score", classes="score")
-            yield Input(placeholder="max", id="max-score", classes="score")
+            yield FixedInput(placeholder="min", id="min-score", classes="score")
+            yield FixedInput(placeholder="max", id="max-score", classes="score")
         with Horizontal(id="body"):
             yield QueueTable(id="queue")
             with Vertical(id="side"):

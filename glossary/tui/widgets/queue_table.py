@@ -6,6 +6,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.widgets import DataTable
 
@@ -33,6 +34,7 @@ class QueueTable(DataTable):
         self.selected: set[int] = set()
         self._meta_styles: dict[tuple[int, int], Style] = {}  # (row, column) → click metadata style
         self._frame_row_styles: dict[int, Style] = {}  # zebra style per row parity, for one repaint
+        self._painted_cells = LRUCache(4000)  # rendered cells keyed by what they show (kept across pages, see below)
 
     def render_lines(self, crop):
         self._frame_row_styles = {}
@@ -52,9 +54,18 @@ class QueueTable(DataTable):
         for key, label in COLUMNS:
             self.add_column(label, key=key)
 
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._painted_cells = LRUCache(4000)
+
     def replace_rows(self, rows: list[QueueRow]) -> None:
+        """The next page of results in place of the current one. Rendered cells are cached by content and
+        position, not by DataTable's update counter, so rows a refined query still shows at the same place
+        are not rendered again (successive keystrokes mostly keep the top rows)."""
         keep = self.cursor_row
+        cells = self._painted_cells
         self.clear()
+        self._painted_cells = cells
         self.rows_by_id.clear()
         self.append_rows(rows)
         if self.row_count:
@@ -107,17 +118,17 @@ class QueueTable(DataTable):
         if row is None or row.height != 1 or row_index < self.fixed_rows or column_index < self.fixed_columns:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         column_key = self._column_locations.get_key(column_index)
-        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
-                     self._pseudo_class_state)
-        lines = self._cell_render_cache.get(cache_key)
+        value = self._data[row_key].get(column_key)
+        if isinstance(value, Text):
+            if value.spans:
+                return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            plain, text_style, justify = value.plain, value.style, value.justify
+        else:
+            plain, text_style, justify = ("" if value is None else str(value)), "", None
+        cache_key = (row_index, column_index, plain, str(text_style), justify, base_style, width, cursor, hover,
+                     self._show_hover_cursor, self._pseudo_class_state, self.show_cursor, self.cell_padding)
+        lines = self._painted_cells.get(cache_key)
         if lines is None:
-            value = self._data[row_key].get(column_key)
-            if isinstance(value, Text):
-                if value.spans:
-                    return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-                plain, text_style, justify = value.plain, value.style, value.justify
-            else:
-                plain, text_style, justify = ("" if value is None else str(value)), "", None
             component, post = self._get_styles_to_render_cell(
                 False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
                 self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
@@ -127,7 +138,7 @@ class QueueTable(DataTable):
                     {"row": row_index, "column": column_index})
             pre = base_style + meta + component
             lines = [_cell_line(plain, text_style, justify, pre, post, width, self.cell_padding)]
-            self._cell_render_cache[cache_key] = lines
+            self._painted_cells.set(cache_key, lines)
         return lines
 
     @property
