@@ -44,32 +44,48 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+
+
+def _word_before(text: str, end: int) -> str | None:
+    """_WORD_BEFORE.search(text[:end]).group(1) (or None), found by walking back from `end` instead of scanning
+    the whole prefix: the longest run of letters and dots ending there, starting at its first letter."""
+    q = end
+    while q > 0 and text[q - 1] in _WORD_CHARS:
+        q -= 1
+    while q < end and text[q] == ".":
+        q += 1
+    return text[q:end] if q < end else None
+
+
 def _is_boundary(text: str, m: re.Match) -> bool:
     end = m.end()
-    rest = text[end:]
-    if not rest.strip():
+    n = len(text)
+    k = end
+    while k < n and text[k].isspace():
+        k += 1
+    if k == n:
         return False  # end of paragraph is handled by the caller
     punct = m.group()
-    stripped = rest.lstrip()
-    nxt = stripped[0]
-    spaced = len(rest) != len(stripped)
+    nxt = text[k]
+    spaced = k != end
     if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u2018([" or "\u4e00" <= nxt <= "\u9fff"):
         return False
     if punct.startswith("."):
-        before = _WORD_BEFORE.search(text[: m.start()])
-        word = before.group(1).lower() if before else ""
+        before = _word_before(text, m.start())
+        word = before.lower() if before else ""
         if word.rstrip(".") in ABBREVIATIONS or word in ABBREVIATIONS:
             return False
         if len(word) == 1 and word.isalpha():  # initials: "J. Smith", "U.S."
             return False
-        if before and "." in before.group(1).strip("."):  # e.g. "U.S." inside a word with dots
+        if before and "." in before.strip("."):  # e.g. "U.S." inside a word with dots
             return False
         if not spaced:
             # "ILSTC).Zhang" is a missing space; "3.5" or "e.g.Foo" are not sentence ends
             prev = text[m.start() - 1] if m.start() else ""
             if nxt.isdigit() or not (prev.isalpha() or prev in ")\"'\u201d"):
                 return False
-            if before and before.group(1)[0].islower() and len(before.group(1)) <= 2:
+            if before and before[0].islower() and len(before) <= 2:
                 return False
     elif not spaced and not nxt.isupper():
         return False
