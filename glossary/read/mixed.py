@@ -6,15 +6,17 @@ import re
 
 from glossary.data import Block
 
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_RE = re.compile(r"[A-Za-z]")
 _END_PUNCT = tuple(".!?;:。！？；：…\"'”’)）")
+
+
+_NOT_HAN_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 
 
 def line_lang(line: str) -> str:
     """'zh' when Han characters carry the line (one Han ≈ three Latin letters), 'en' for Latin, else 'other'."""
-    han = len(_HAN_RE.findall(line))
-    latin = len(_LATIN_RE.findall(line))
+    han = len(_NOT_HAN_RE.sub("", line))  # Han characters
+    latin = len(line.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))  # ASCII letters
     if han == 0 and latin == 0:
         return "other"
     if han * 3 >= latin:
