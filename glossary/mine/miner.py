@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter, defaultdict
 from functools import lru_cache
 from multiprocessing import get_context
@@ -17,131 +18,201 @@ from glossary.text.normalize import norm_key, to_simplified
 DEFAULT_MIN_SCORE = 0.55  # meets precision >= 0.85 on the seeds and the held-out news genre (make eval-mine)
 MAX_OCC_SCORED = 20  # occurrences per zh term scored span by span (the rest only count)
 MIN_TERMHOOD = 0.2
-PARALLEL_THRESHOLD = 4000
+PARALLEL_THRESHOLD = 20_000  # segments; below, two spawned workers (~4 CPU-s start-up each: jieba, CC-CEDICT) do not pay
 MERGE_MIN_TERMHOOD = 0.3
 MAX_VARIANT_EXTRA = 2  # characters a zh variant may add (重庆市, 西部陆海新通道); more is another term
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
+JOBS_ENV = "GLOSSARY_JOBS"  # the worker-count knob `glossary ingest` reads too
+BLOCKS_PER_WORKER = 12  # pairing work units per worker (segment ranges): balance vs. token re-use
+MIN_BLOCK = 1000  # segments
+TOKEN_CACHE = 200_000  # segments whose English tokens one process keeps (cleared when full)
+
+
+def jobs() -> int:
+    """Worker processes for a large corpus: $GLOSSARY_JOBS, else the usable cores (max 8)."""
+    env = os.environ.get(JOBS_ENV, "").strip()
+    if env.isdigit():
+        return max(1, int(env))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
+class EnTokens:
+    """English tokens (and valid spans) per segment, tokenised on first use; at most `cap` segments are kept."""
+
+    def __init__(self, texts: list[str], cap: int = TOKEN_CACHE):
+        self.texts = texts
+        self.cap = cap
+        self.toks: dict[int, list] = {}
+        self.valid: dict[int, set] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, si: int) -> list:
+        toks = self.toks.get(si)
+        if toks is None:
+            if len(self.toks) >= self.cap:
+                self.toks.clear()
+                self.valid.clear()
+            toks = self.toks[si] = enc.tokenize(self.texts[si])
+        return toks
+
+    def spans(self, si: int) -> set:
+        got = self.valid.get(si)
+        if got is None:
+            got = enc.valid_spans(self[si])
+            self.valid[si] = got
+        return got
+
+
+_WORKER: dict = {}  # per worker process: the corpus's English (EnTokens)
+
+
+def _init_worker(user_words: list[str], en_text: list[str], parent: int) -> None:
+    """Pool initializer (spawned process): jieba user words, the English texts; exit when the parent dies."""
+    import threading
+
+    zhc.add_user_words(user_words)
+    _WORKER["en"] = EnTokens(en_text)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A killed `glossary mine` (SIGKILL) or test worker must not leave mining workers behind."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def _pool(workers: int, user_words: list[str], en_text: list[str]):
+    """A pool of freshly spawned workers (no fork: safe with threads, xdist and rich's refresh thread).
+
+    The workers need nothing from the caller's __main__, so it is hidden while they start: spawn would
+    otherwise re-run the calling script in each worker (and fail in one without a __main__ guard)."""
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+    try:
+        for k in saved:
+            setattr(main, k, None) if k == "__spec__" else delattr(main, k)
+        return get_context("spawn").Pool(workers, _init_worker, (user_words, en_text, os.getpid()))
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
 
 
 def _cut_chunk(chunk: list[str]) -> list[list[str]]:
     return [zhc.cut_words(z) for z in chunk]
 
 
-def _init_worker(user_words: list[str]) -> None:
-    zhc.add_user_words(user_words)
-
-
-def _zh_segments(words: list[list[str]]) -> list[tuple[list[str], list[str]]]:
-    """(words, POS tags) per segment; one shared tag lookup per distinct word."""
-    tag = zhc.word_tag
-    return [(ws, [tag(w)[0] for w in ws]) for ws in words]
-
-
-def _tokenize_en(texts: list[str], seen: dict[str, list] | None = None) -> list[list]:
-    """English tokens per segment; a repeated sentence shares the token list of its first occurrence
-    (read-only downstream; offsets are relative to the segment)."""
-    seen = {} if seen is None else seen
-    out = []
-    for e in texts:
-        toks = seen.get(e)
-        if toks is None:
-            toks = seen[e] = enc.tokenize(e)
-        out.append(toks)
-    return out
-
-
-def tokenize_all(zh: list[str], en: list[str], user_words: list[str], workers: int | None,
-                 tick: Callable[[int], None] | None = None) -> tuple[list, list]:
-    """Tokenise every segment pair: ([(zh words, zh tags)], [[EnToken]]).
-
-    jieba (the costly part) runs in a process pool when the corpus is large, while this process tokenises the
-    English; workers send back plain word lists (tags are looked up here, once per distinct word)."""
-    n = len(zh)
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if n >= PARALLEL_THRESHOLD else 1
-    zhc.add_user_words(user_words)
+def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
+    """(words, POS tags) per segment, streamed in order: jieba runs in the pool (when there is one) while the
+    caller consumes; tags are looked up here, once per distinct word."""
     step = 1000
-    if workers > 1:
-        chunks = [zh[i : i + step] for i in range(0, n, step)]
-        with get_context("fork").Pool(workers, _init_worker, (user_words,)) as pool:
-            pending = pool.imap(_cut_chunk, chunks)
-            en_toks = _tokenize_en(en)
-            zh_words: list[list[str]] = []
-            for got in pending:
-                zh_words.extend(got)
-                if tick:
-                    tick(len(got))
-    else:
-        en_toks, zh_words = [], []
-        seen: dict[str, list] = {}
-        for i in range(0, n, step):
-            zh_words.extend(zhc.cut_words(z) for z in zh[i : i + step])
-            en_toks.extend(_tokenize_en(en[i : i + step], seen))
-            if tick:
-                tick(min(step, n - i))
-    return _zh_segments(zh_words), en_toks
+    chunks = [zh[i : i + step] for i in range(0, len(zh), step)]
+    cut = pool.imap(_cut_chunk, chunks) if pool is not None else map(_cut_chunk, chunks)
+    tag = zhc.word_tag
+    for got in cut:
+        for ws in got:
+            yield ws, [tag(w)[0] for w in ws]
+        if tick:
+            tick(len(got))
 
 
-_SHARED: dict = {}  # corpus shared with forked pairing workers (copy-on-write, never pickled)
-
-
-def _pair_one(z: str, occ: dict, en_toks: list, en_text: list, valid_cache: dict):
-    places = occ[z]
-    prof = pairing.profile(z, len(places) >= 2)  # an abbreviation reading needs repeated evidence
+def _pair_one(z: str, n_places: int, segs: tuple[int, ...], en: EnTokens):
+    """Pair one zh term: its first MAX_OCC_SCORED occurrence segments `segs` of `n_places` in all."""
+    prof = pairing.profile(z, n_places >= 2)  # an abbreviation reading needs repeated evidence
     pr = pairing.Pairing(z)
-    pr.n_occ = min(len(places), MAX_OCC_SCORED)
-    for oi, (si, _, _) in enumerate(places[:MAX_OCC_SCORED]):
-        valid = valid_cache.get(si)
-        if valid is None:
-            valid = valid_cache[si] = enc.valid_spans(en_toks[si])
-        spans = pairing.local_spans(prof, en_toks[si], valid)
+    pr.n_occ = min(n_places, MAX_OCC_SCORED)
+    texts = en.texts
+    for oi, si in enumerate(segs):
+        toks = en[si]
+        spans = pairing.local_spans(prof, toks, en.spans(si))
         if spans:
-            pr.add(oi, si, en_text[si], en_toks[si], spans)
+            pr.add(oi, si, texts[si], toks, spans)
     best, competing, local = pr.choose()
     if not best:
         return None
-    best = pairing.extend(pr, best, en_toks, en_text)
+    best = pairing.extend(pr, best, en, texts)
     competing = [k for k in competing if k not in best]
+    pr.surfaces = {k: pr.surfaces[k] for k in [best, *competing]}
+    pr.places = {k: pr.places[k] for k in [best, *competing]}
+    pr.support = Counter()
+    pr.best_local = {}
     return pr, best, competing, local
 
 
-def _pair_chunk(terms: list[str]) -> list[tuple[str, tuple]]:
-    sh = _SHARED
+def _segment_facts(en: EnTokens, lo: int, hi: int) -> tuple:
+    """Corpus-wide English facts of segments lo..hi-1: whole-word key texts (for co-occurrence counting),
+    parenthesised acronyms [(expansion key, acronym)], acronym counts, capitalised-word segment counts."""
+    keys: dict[str, str] = {}
+    lower: list[str] = []
+    paren: list[tuple[str, str]] = []
+    seen_acr: Counter = Counter()
+    df: Counter = Counter()
+    for si in range(lo, hi):
+        toks = en[si]
+        text = en.texts[si]
+        if "(" in text:  # the only place an acronym is introduced
+            paren.extend((enc.en_key(exp), acr) for exp, acr in enc.parenthesised_acronyms(text, toks))
+        for t in toks:
+            if t.acronym:
+                seen_acr[t.text] += 1
+        lower.append(" " + " ".join([keys.get(t.text) or keys.setdefault(t.text, enc.en_key(t.text))
+                                     for t in toks]) + " ")
+        df.update({t.text.lower() for t in toks if t.cap and not t.stop and t.text[:1].isalpha()})
+    return lower, paren, seen_acr, df
+
+
+def _pair_block(block: tuple, en: EnTokens | None = None) -> tuple[list, tuple]:
+    """One unit of pairing work: the terms first seen in segments lo..hi-1, and those segments' English facts
+    (each segment belongs to exactly one block; its tokens are mostly the ones the terms need)."""
+    terms, lo, hi = block
+    en = en if en is not None else _WORKER["en"]
     out = []
-    for z in terms:
-        got = _pair_one(z, sh["occ"], sh["en_toks"], sh["en_text"], sh["valid"])
+    for z, n_places, segs in terms:
+        got = _pair_one(z, n_places, segs, en)
         if got:
-            pr, best, competing, local = got
-            pr.surfaces = {k: pr.surfaces[k] for k in [best, *competing]}
-            pr.places = {k: pr.places[k] for k in [best, *competing]}
-            pr.support = Counter()
-            pr.best_local = {}
-            out.append((z, (pr, best, competing, local)))
-    return out
+            out.append((z, got))
+    return out, _segment_facts(en, lo, hi)
 
 
-def pair_all(terms: list[str], occ: dict, en_toks: list, en_text: list, workers: int | None,
-             tick: Callable[[int, int], None]) -> dict[str, tuple]:
-    """Pair every zh term with its English: in forked worker processes when there are many terms."""
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(terms) >= PARALLEL_THRESHOLD // 4 else 1
-    _SHARED.update(occ=occ, en_toks=en_toks, en_text=en_text, valid={})
-    chosen: dict[str, tuple] = {}
-    try:
-        size = 200
-        chunks = [terms[i : i + size] for i in range(0, len(terms), size)]
-        if workers > 1:
-            with get_context("fork").Pool(workers) as pool:
-                for ci, got in enumerate(pool.imap_unordered(_pair_chunk, chunks)):
-                    chosen.update(got)
-                    tick(min(len(terms), (ci + 1) * size), len(terms))
-        else:
-            for ci, chunk in enumerate(chunks):
-                chosen.update(_pair_chunk(chunk))
-                tick(min(len(terms), (ci + 1) * size), len(terms))
-    finally:
-        _SHARED.clear()
-    return chosen
+def pair_all(terms: list[str], occ: dict, en: EnTokens, pool, tick: Callable[[int, int], None]) -> tuple:
+    """Pair every zh term with its English and collect the English facts of every segment, in segment-range
+    blocks (in the pool when there is one). Returns (chosen {zh: pairing}, en_lower, paren, seen_acr, df)."""
+    n = len(en)
+    parts = (pool._processes if pool is not None else 1) * BLOCKS_PER_WORKER
+    size = max(MIN_BLOCK, -(-n // parts))
+    blocks: list[tuple[list, int, int]] = [([], lo, min(n, lo + size)) for lo in range(0, max(n, 1), size)]
+    for z in terms:
+        places = occ[z]
+        blocks[min(len(blocks) - 1, places[0][0] // size)][0].append(
+            (z, len(places), tuple(si for si, _, _ in places[:MAX_OCC_SCORED])))
+    got: dict[str, tuple] = {}
+    en_lower: list[str] = []
+    paren: dict[str, set[str]] = defaultdict(set)
+    seen_acr: Counter = Counter()
+    df: Counter = Counter()
+    done = 0
+    results = pool.imap(_pair_block, blocks) if pool is not None else (_pair_block(b, en) for b in blocks)
+    for block, (pairs, (lower, par, acr, d)) in zip(blocks, results):
+        got.update(pairs)
+        en_lower.extend(lower)
+        for k, a in par:
+            paren[k].add(a)
+        seen_acr.update(acr)
+        df.update(d)
+        done += len(block[0])
+        tick(done, len(terms))
+    chosen = {z: got[z] for z in terms if z in got}
+    return chosen, en_lower, paren, seen_acr, df
 
 
 def _segment_docs(en_lower: list[str], keys: Iterable[str]) -> dict[str, set[int]]:
@@ -200,55 +271,56 @@ def mine(
             progress(name, done, total)
 
     n = len(pairs)
+    if workers is None:
+        workers = jobs() if n >= PARALLEL_THRESHOLD else 1
     seg_ids = [getattr(p, "id", None) if getattr(p, "id", None) is not None else i for i, p in enumerate(pairs)]
     zh_norm = [p.zh_norm or to_simplified(p.zh) for p in pairs]
     en_text = [p.en for p in pairs]
-    done = [0]
+    user_words = list(user_words)
+    zhc.add_user_words(user_words)
+    pool = _pool(workers, user_words, en_text) if workers > 1 else None
+    try:
+        done = [0]
 
-    def tick(k: int) -> None:
-        done[0] += k
-        step("tokenise", done[0], n)
+        def tick(k: int) -> None:
+            done[0] += k
+            step("tokenise", done[0], n)
 
-    zh_segs, en_toks = tokenize_all(zh_norm, en_text, list(user_words), workers, tick)
-    step("tokenise", n, n)
-    stats, occ = zhc.collect_words(zh_segs)
-    _add_name_candidates(zh_norm, stats, occ)
-    scoring.names_follow(stats, occ)
-    del zh_segs, zh_norm
-    skip_keys = {norm_key(s, "zh") for s in skip}
+        stats, occ = zhc.collect_words(zh_segments(zh_norm, pool, tick))  # collects while the pool cuts
+        step("tokenise", n, n)
+        _add_name_candidates(zh_norm, stats, occ)
+        scoring.names_follow(stats, occ)
+        skip_keys = {norm_key(s, "zh") for s in skip}
 
-    # corpus-wide English facts: acronyms in parentheses and acronyms seen
-    paren: dict[str, set[str]] = defaultdict(set)
-    seen_acr: Counter = Counter()
-    for i, toks in enumerate(en_toks):
-        if "(" in en_text[i]:  # the only place an acronym is introduced
-            for exp, acr in enc.parenthesised_acronyms(en_text[i], toks):
-                paren[enc.en_key(exp)].add(acr)
-        for t in toks:
-            if t.acronym:
-                seen_acr[t.text] += 1
-
-    cedict = dictionary.cedict()
-    for z, st in stats.items():
-        if st.freq == 1:
-            st.lexical = z in cedict
-    terms = [z for z, st in stats.items() if (st.score() >= MIN_TERMHOOD or scoring.name_like(z, st))
-             and norm_key(z, "zh") not in skip_keys]
-    chosen = pair_all(terms, occ, en_toks, en_text, workers, lambda d, t: step("pair", d, t))
+        cedict = dictionary.cedict()
+        for z, st in stats.items():
+            if st.freq == 1:
+                st.lexical = z in cedict
+        terms = [z for z, st in stats.items() if (st.score() >= MIN_TERMHOOD or scoring.name_like(z, st))
+                 and norm_key(z, "zh") not in skip_keys]
+        en_toks = EnTokens(en_text)  # this process tokenises only the few segments it still reads
+        # pairing, and the corpus-wide English facts: acronyms in parentheses, acronyms seen, word keys
+        chosen, en_lower, paren, seen_acr, df = pair_all(terms, occ, en_toks, pool,
+                                                         lambda d, t: step("pair", d, t))
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+        raise
+    if pool is not None:
+        pool.close()
+        pool.join()
     step("pair", len(terms), len(terms))
-    _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text)
+    _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text, df)
 
     # co-occurrence of each zh term with its chosen English over all segments
-    keys: dict[str, str] = {}
-    en_lower = [" " + " ".join([keys.get(t.text) or keys.setdefault(t.text, enc.en_key(t.text)) for t in toks]) + " "
-                for toks in en_toks]
     wanted = {_token_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
               for s in pr.surfaces[k]}
     wanted |= {_token_key(a) for _, best, _, _ in chosen.values() for a in paren.get(best, ())}
     en_segs = _segment_docs(en_lower, wanted)
+    del en_lower
 
     scored: list[tuple[float, str]] = []
-    zh_of = lambda si: pairs[si].zh_norm or to_simplified(pairs[si].zh)  # noqa: E731
+    zh_of = zh_norm.__getitem__  # the simplified zh text of a segment
     for z, (pr, best, competing, local) in chosen.items():
         st = stats[z]
         zsegs = {si for si, _, _ in occ[z]}
@@ -440,12 +512,13 @@ def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict) -> None:
             st.tags["fragment"] += 1  # a jieba piece of a transliterated name (莱恩 of 冯德莱恩)
 
 
-def _fallback_pairs(terms: list[str], chosen: dict, stats: dict, occ: dict, en_toks: list, en_text: list) -> None:
-    """Co-occurrence-only pairing for recurring names nothing else explains (石破茂 ↔ Ishiba)."""
+def _fallback_pairs(terms: list[str], chosen: dict, stats: dict, occ: dict, en_toks, en_text: list,
+                    df: Counter) -> None:
+    """Co-occurrence-only pairing for recurring names nothing else explains (石破茂 ↔ Ishiba).
+    df: segments each capitalised word occurs in (pairing.name_doc_freq over the corpus)."""
     todo = [z for z in terms if z not in chosen and stats[z].freq >= 2 and scoring.name_like(z, stats[z])]
     if not todo:
         return
-    df = pairing.name_doc_freq(en_toks)
     taken = {w for pr, best, comp, _ in chosen.values() for w in best.split()}
     for z in todo:
         got = pairing.cooc_fallback(z, occ[z], en_toks, en_text, df, taken)
