@@ -670,6 +670,7 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
         if len(low) != len(same):
             low = _lower_same_length(same)
         starts, ends, loud = _spans_lean(auto, padded, same, low)
+        return _objects_bulk(*loud, view, text, concepts, offset, file), starts, ends
     return _objects(loud, view, text, concepts, offset, file), starts, ends
 
 
@@ -707,7 +708,8 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.repeat(starts, lengths) + rel, offsets
 
 
-def _spans_lean(auto, padded: str, same: str, low: str) -> tuple[list[int], list[int], list[tuple[int, int, tuple]]]:
+def _spans_lean(auto, padded: str, same: str, low: str
+                ) -> tuple[list[int], list[int], tuple[np.ndarray, np.ndarray, list[tuple]]]:
     """As _spans_all, but quiet matches (see _quiet) are left out of the third list when their surface is
     the term as written or, for a lower-case term, any casing of it. In bulk (numpy over the flat matches
     from Rust), so only loud matches cost a Python step: `same` holds the original at norm offsets (a
@@ -715,10 +717,11 @@ def _spans_lean(auto, padded: str, same: str, low: str) -> tuple[list[int], list
     have the key's length. A lower-case quiet term is checked on `low` only (its exact text is its key): it
     is quiet when `low` equals the norm text over the match, i.e. no position in it differs (a prefix sum).
     A term as written is compared code point by code point with `same` (one gather over all such matches).
-    A match not followed by a word boundary (rare) takes the Python path (_shorter)."""
+    A match not followed by a word boundary (rare) takes the Python path (_shorter). The loud matches come
+    back as arrays of norm starts and ends and a list of their values."""
     found = auto.find_array(padded)
     if not len(found):
-        return [], [], []
+        return [], [], (found[:, 1], found[:, 2], [])
     tab = auto.tables()
     key, start, end = found[:, 0], found[:, 1], found[:, 2]
     cp = _codepoints(padded)
@@ -766,11 +769,36 @@ def _spans_lean(auto, padded: str, same: str, low: str) -> tuple[list[int], list
         key, loud = key[kept], loud[kept]
     at = np.flatnonzero(loud)
     values = auto.values
-    out = [(s, e, values[k]) for s, e, k in zip(start[at].tolist(), last[at].tolist(), key[at].tolist())]
+    out = [values[k] for k in key[at].tolist()]
     for i, v in shorter.items():
-        k = int(np.searchsorted(at, i))
-        out[k] = (out[k][0], out[k][1], v)
-    return start.tolist(), last.tolist(), out
+        out[int(np.searchsorted(at, i))] = v
+    return start.tolist(), last.tolist(), (start[at], last[at], out)
+
+
+def _objects_bulk(starts: np.ndarray, ends: np.ndarray, values: list[tuple], view: View, text: str,
+                  concepts: list[Concept], offset: int, file) -> list[Match]:
+    """As _objects, for loud matches as arrays (norm offsets mapped back to the original's in bulk)."""
+    if view._at:
+        at = np.asarray(view._at, np.int64)
+        shift = np.concatenate(([0], np.asarray(view._shift, np.int64)))
+        starts = starts + shift[np.searchsorted(at, starts, "right")]
+        ends = ends + shift[np.searchsorted(at, ends - 1, "right")]
+    out: list[Match] = []
+    add = out.append
+    n = len(text)
+    for o_start, o_end, value in zip(starts.tolist(), ends.tolist(), values):
+        surface = text[o_start:o_end]
+        picked = value[2] or _pick_target(value[1], surface)
+        if picked is None:
+            continue
+        ci, ti, form, acronym = picked
+        if o_end < n and text[o_end] in "'\u2019":
+            o_end = _possessive_end(text, o_end)
+            surface = text[o_start:o_end]
+        concept = concepts[ci]
+        add(Match(o_start + offset, o_end + offset, surface, "en", concept, concept.entry.terms[ti], form, acronym,
+                  file))
+    return out
 
 
 def _objects(loud: list[tuple[int, int, tuple]], view: View, text: str, concepts: list[Concept], offset: int,
