@@ -163,13 +163,12 @@ def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> s
 def name_index(en_feats) -> tuple[frozenset[str], frozenset[str]]:
     """All English name keys of a document and their proper prefixes (for zh_name_hits)."""
     keys = frozenset().union(*(f.names for f in en_feats)) if en_feats else frozenset()
-    prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k)))
-    return keys, prefixes
+    return keys, frozenset({k[:i] for k in keys for i in range(1, len(k))})
 
 
 def name_keys(names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
     """Name keys of one English sentence and their proper prefixes (zh_name_hits against one counterpart)."""
-    return names, frozenset(k[:i] for k in names for i in range(1, len(k)))
+    return names, frozenset({k[:i] for k in names for i in range(1, len(k))})
 
 
 def en_name_keys(text: str) -> set[str]:
