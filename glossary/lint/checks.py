@@ -266,8 +266,9 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     ok &= (k < 0) | (m_ends[np.maximum(k, 0)] <= s)
     sel = np.flatnonzero(ok)
     hit, flat, s = hit[sel], flat[sel], s[sel]
-    near = _gram_near(cp, p[hit], prev_code[flat], prev_len[flat], before=True)
-    near &= _gram_near(cp, e[hit], next_code[flat], next_len[flat], before=False)
+    near = _gram_near(cp, p[hit], prev_code[flat], prev_len[flat], True)
+    hit, flat, s = hit[near], flat[near], s[near]
+    near = _gram_near(cp, e[hit], next_code[flat], next_len[flat], False)
     hit, flat, s = hit[near], flat[near], s[near]
     if not len(hit):
         return []
@@ -286,10 +287,6 @@ def _window_fits(cp: np.ndarray, spaces: np.ndarray, e: np.ndarray, s: np.ndarra
     key or its plural (indel distance >= the length difference); and the three window ends, in
     _best_window's order (-1: no such window, or it cannot score)."""
     size = len(cp)
-    mark = np.zeros(size + 1, bool)
-    mark[1:] = _MARK_LUT[np.minimum(cp, 128)]
-    # kept[t]: t trimmed of trailing marks (the last non-mark position before t, plus one)
-    kept = np.maximum.accumulate(np.where(mark, 0, np.arange(size + 1)))
     q = np.searchsorted(spaces, e + 1)  # the first space after the anchor's first following character
     slack = 1.0 - threshold / 100.0
     out = np.zeros(len(e), bool)
@@ -300,13 +297,23 @@ def _window_fits(cp: np.ndarray, spaces: np.ndarray, e: np.ndarray, s: np.ndarra
         following = spaces[np.clip(at, 0, len(spaces) - 1)] if len(spaces) else np.full(len(e), size)
         t = np.where(after == 0, e, np.where(at < len(spaces), following, size))
         ok &= (after == 0) | ((at <= len(spaces)) & (e < size))
-        t = np.maximum(kept[np.clip(t, 0, size)], s)
+        t = _trim_marks(cp, t, s)
         n = t - s
         ok &= np.abs(n - klen) <= klen * 0.25 + 1e-9
         ok &= (np.abs(n - klen) <= slack * (n + klen) + 1e-9) | (np.abs(n - plen) <= slack * (n + plen) + 1e-9)
         windows[w] = np.where(ok, t, -1)
         out |= ok
     return out, windows
+
+
+def _trim_marks(cp: np.ndarray, t: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """t moved left over trailing sentence marks, never below s (as _best_window trims a window's end)."""
+    t = t.copy()
+    while True:
+        back = (t > s) & _MARK_LUT[np.minimum(cp[np.clip(t - 1, 0, len(cp) - 1)], 128)]
+        if not back.any():
+            return t
+        t -= back
 
 
 _MARK_LUT = np.zeros(129, bool)
