@@ -235,8 +235,9 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
                  ends: list[int], threshold: float) -> list[tuple[int, int, int, int]]:
     """(p, e, key, rank of the item in the key's list) of the plain anchor items that pass the bulk filters
     (see _anchor_items), the neighbour pre-filter included."""
-    m_starts = np.asarray(starts, np.int64)
-    m_ends = np.asarray(ends, np.int64)
+    far = len(norm) + 1  # a sentinel match past the text, so the arrays are never empty
+    m_starts = np.asarray(starts + [far], np.int64)
+    m_ends = np.asarray(ends + [far], np.int64)
     k = np.searchsorted(m_starts, e, "left") - 1  # the last match starting before the anchor ends
     free = (k < 0) | (m_ends[np.maximum(k, 0)] <= p)
     p, e, key = p[free], e[free], key[free]

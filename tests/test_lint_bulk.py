@@ -1,0 +1,144 @@
+"""The bulk (numpy) English scan and near-match prefilters decide exactly as the per-match Python loops did.
+
+Each reference below is the Python loop the bulk code replaced, kept verbatim in spirit: random drafts built
+from glossary terms, their casing/hyphen/spelling variants, words running into a key (the _shorter path),
+sentence marks, line breaks and CJK must give the same spans, the same loud matches and the same findings.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossary.data import EntryData, TermData
+from glossary.lint.checks import _best_window, _overlaps, _wordwise, check_near_misses
+from glossary.lint.matcher import (_TRAIL_OK, _lower_same_length, _shorter, _spans_lean, compile_glossary, en_view,
+                                   iter_anchors)
+from glossary.lint.source import Region, SourceFile
+
+
+def entry(*terms):
+    return EntryData([TermData(lang, text, ttype, status) for lang, text, ttype, status in terms], status="approved")
+
+
+G = compile_glossary([
+    entry(("zh", "走廊", "fullForm", "preferred"), ("en", "Trade Corridor", "fullForm", "preferred")),
+    entry(("zh", "政策", "fullForm", "preferred"), ("en", "policy", "fullForm", "preferred")),
+    entry(("zh", "试点", "fullForm", "preferred"), ("en", "trade zone pilot", "fullForm", "preferred")),
+    entry(("zh", "贸易区", "fullForm", "preferred"), ("en", "trade zone", "fullForm", "preferred")),
+    entry(("zh", "陆海新通道", "fullForm", "preferred"),
+          ("en", "New International Land-Sea Trade Corridor", "fullForm", "preferred"),
+          ("en", "New Western Land-Sea Corridor", "fullForm", "deprecated"),
+          ("en", "ILSTC", "acronym", "admitted")),
+    entry(("zh", "邮件", "fullForm", "preferred"), ("en", "e-mail", "fullForm", "preferred"),
+          ("en", "email", "fullForm", "admitted")),
+    entry(("zh", "检查员", "fullForm", "preferred"), ("en", "level-II inspector", "fullForm", "preferred")),
+    entry(("zh", "海关", "fullForm", "preferred"), ("en", "U.S. Zoning Bureau", "fullForm", "preferred")),
+    entry(("zh", "自贸区", "fullForm", "preferred"), ("en", "Pilot Free Trade Zone Office", "fullForm", "preferred")),
+])
+
+TOKENS = ["Trade Corridor", "trade corridor", "TRADE CORRIDOR", "Trade-Corridor", "trade\ncorridor", "policy",
+          "Policy", "policies", "policyx", "trade zone pilot", "trade zone pilotx", "trade zone", "trade zonex",
+          "New International Land-Sea Trade Corridor", "new international land sea trade corridor",
+          "New International Land-Sea Trade Coridor", "New Western Land-Sea Corridor", "ILSTC", "ilstc", "ILSTCs",
+          "e-mail", "email", "E-mail", "level-II inspector", "level-2 inspector", "Level II Inspektor",
+          "U.S. Zoning Bureau", "US Zoning Bureaux", "Pilot Free Trade Zone Office", "pilot free trade zone ofice",
+          "Pilot Free Trade Zone", "the", "of", "land", "sea", "corridor", "zone", "office", "bureau", ",", ".", ";",
+          " ", "\n", "\n\n", "调用", "’s", "'s", "-", "x", "2"]
+
+
+def _reference_spans_lean(auto, padded, same, low):
+    """The per-match loop _spans_lean replaced."""
+    starts, ends, loud = [], [], []
+    for i, start, end in auto.find(padded):
+        value = auto.values[i]
+        last = end - 1
+        if padded[end] in _TRAIL_OK:
+            starts.append(start)
+            ends.append(last)
+            q = value[4]
+            if q is not None:
+                if low.startswith(q, start):
+                    continue
+            else:
+                q = value[3]
+                if q is not None and same.startswith(q, start):
+                    continue
+            loud.append((start, last, value))
+            continue
+        value, end = _shorter(auto, padded, start, last + 1)
+        if value is None:
+            continue
+        starts.append(start)
+        ends.append(end - 1)
+        if (value[3] is not None and same.startswith(value[3], start)) or \
+                (value[4] is not None and low.startswith(value[4], start)):
+            continue
+        loud.append((start, end - 1, value))
+    return starts, ends, loud
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=25), st.sampled_from([" ", "", "\n", "-"]))
+def test_bulk_lean_scan_equals_the_per_match_loop(tokens, sep):
+    text = sep.join(tokens)
+    view = en_view(text)
+    padded = " " + view.norm + " "
+    low = _lower_same_length(view.same)
+    want = _reference_spans_lean(G.en_auto, padded, view.same, low)
+    starts, ends, (loud_starts, loud_ends, values) = _spans_lean(G.en_auto, padded, view.same, low)
+    assert (starts, ends) == (want[0], want[1])
+    assert list(zip(loud_starts.tolist(), loud_ends.tolist())) == [(s, e) for s, e, _ in want[2]]
+    assert all(a is b for a, (_, _, b) in zip(values, want[2]))
+
+
+def _reference_near(g, region, sc, threshold=90.0):
+    """The per-anchor loop check_near_misses replaced: (start, end, message) of each finding."""
+    norm = sc.view.norm
+    starts, ends = sc.starts, sc.ends
+    seen, out = set(), []
+    for p, e, items in iter_anchors(g, norm):
+        k = bisect_left(starts, e) - 1
+        if k >= 0 and ends[k] > p:
+            continue
+        before, after = norm[max(0, p - 16):p], norm[e:e + 16]
+        for ni, j, prev3, next3 in items:
+            if (prev3 and prev3 not in before) or (next3 and next3 not in after):
+                continue
+            item = g.nears[ni]
+            best = _best_window(norm, p, e, j, item, threshold)
+            if best is None:
+                continue
+            s, t_end, text = best
+            if (s, t_end) in seen or text in g.known_en or _overlaps(ends, starts, s, t_end) \
+                    or not _wordwise(text, item.words):
+                continue
+            seen.add((s, t_end))
+            o_start, o_end = sc.view.span(s, t_end)
+            out.append((o_start + region.start, o_end + region.start, item.term.text))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=25), st.sampled_from([" ", "\n", " the "]))
+def test_bulk_near_match_filters_keep_every_finding(tokens, sep):
+    text = sep.join(tokens)
+    f = SourceFile("d.txt", text)
+    region = Region(f, 0, len(text))
+    sc = G.scan_en(text, 0, f, lean=True)
+    got = [(x.start, x.end, x.suggestion) for x in check_near_misses(G, [(region, sc)], 90.0)]
+    want = [(s, e, f"use '{term}'") for s, e, term in _reference_near(G, region, sc)]
+    assert got == want
+
+
+def test_near_match_reference_finds_variants():
+    """The drafts above do reach near-match findings (so the comparison is not between two empty lists)."""
+    text = "They met the level-II inspektor, then the New International Land-Sea Trade Coridor."
+    f = SourceFile("d.txt", text)
+    region = Region(f, 0, len(text))
+    sc = G.scan_en(text, 0, f, lean=True)
+    got = [x.match for x in check_near_misses(G, [(region, sc)], 90.0)]
+    assert got == ["level-II inspektor", "New International Land-Sea Trade Coridor", "Trade Coridor"]
+    assert len(_reference_near(G, region, sc)) == 3
