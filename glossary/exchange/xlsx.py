@@ -172,37 +172,63 @@ def check_zip(path: str | Path) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise input_error(p, "not an Excel .xlsx workbook (no xl/workbook.xml inside)")
+    _refuse_dtds(p, [i.filename for i in infos if i.filename.endswith((".xml", ".rels"))])
+
+
+def _refuse_dtds(p: str, members: list[str]) -> None:
+    """OOXML parts never carry a DTD: one that does is an entity attack (XXE, billion laughs) — refuse it."""
+    with zipfile.ZipFile(p) as z:
+        for name in members:
+            try:
+                with z.open(name) as f:
+                    head = f.read(1 << 16)
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+                raise input_error(p, f"damaged .xlsx file: {name}: {exc}") from None
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise input_error(p, f"refusing {name}: it declares a DTD/entities (XXE or entity expansion)")
+
+
+def _cell(v):
+    """Calamine gives every number as float; whole numbers come back as int (as openpyxl reads them)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
 
 
 def _rows(ws) -> list[tuple[int, list]]:
-    out = []
-    for i, row in enumerate(ws.iter_rows(values_only=True), 1):
-        out.append((i, ["" if v is None else v for v in row]))
-    return out
+    """(1-based row number, cell values) from A1 on, empty rows kept so row numbers match Excel's."""
+    return [(i, [_cell(v) for v in row]) for i, row in enumerate(ws.to_python(skip_empty_area=False), 1)]
 
 
 def read(path: str | Path) -> list[EntryData]:
-    """Read our own workbook (Terms + Sources sheets: full fidelity) or any sheet with zh/en columns."""
-    from openpyxl import load_workbook
+    """Read our own workbook (Terms + Sources sheets: full fidelity) or any sheet with zh/en columns.
+
+    Parsing is python-calamine's (Rust; ~50x faster than openpyxl's read-only mode on 100k-entry workbooks).
+    """
+    from python_calamine import CalamineWorkbook
 
     check_zip(path)
     try:
-        wb = load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken packages
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for broken packages
         raise input_error(str(path), f"cannot read the workbook: {exc.__class__.__name__}: {exc}") from None
     try:
-        names = wb.sheetnames
+        names = wb.sheet_names
+        if not names:
+            raise input_error(str(path), "the workbook has no sheets")
         if TERM_SHEET in names:
-            sources = _sources(path, wb[SOURCE_SHEET]) if SOURCE_SHEET in names else {}
-            rows = _rows(wb[TERM_SHEET])
+            sources = _sources(path, wb.get_sheet_by_name(SOURCE_SHEET)) if SOURCE_SHEET in names else {}
+            rows = _rows(wb.get_sheet_by_name(TERM_SHEET))
             if not rows:
                 return []
             return entries_from_long(f"{path} [{TERM_SHEET}]", rows[0][1], rows[1:], sources, escaped=False)
-        ws = wb[names[0]]
-        return table_entries(f"{path} [{ws.title}]", _rows(ws), "xlsx")
+        ws = wb.get_sheet_by_index(0)
+        return table_entries(f"{path} [{ws.name}]", _rows(ws), "xlsx")
     except GlossaryError:
         raise
-    except Exception as exc:  # read-only mode parses sheets lazily: broken parts fail here, in many types
+    except Exception as exc:  # sheets are parsed on demand: broken parts fail here, in many types
         raise input_error(str(path), f"cannot read the workbook: {exc.__class__.__name__}: {exc}") from None
     finally:
         wb.close()

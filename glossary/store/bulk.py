@@ -15,7 +15,7 @@ from glossary.data import EntryData, TermData
 from glossary.errors import InputError
 from glossary.store.history import ENTRY_FIELDS, TERM_FIELDS, Action
 from glossary.store.models import Document, Entry, History, Occurrence, Segment, Term, utcnow
-from glossary.store.service import GlossaryService, label, make_terms
+from glossary.store.service import GlossaryService, label, make_terms, term_values
 
 ON_DUPLICATE = ("merge", "skip", "new")
 _ENTRY_COLS = ("status", "subject", "definition", "note", "score", "created_at", "updated_at", "created_by",
@@ -51,9 +51,25 @@ def _parse_time(value: str | None) -> datetime | None:
     return dt
 
 
-def _terms(data: EntryData, index: int, where: str) -> list[Term]:
+class _Plain:
+    """Attributes without an ORM: new entries and their terms wait as these until insert_fresh (an ORM instance
+    per row cost more than the SQL itself)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+def _plain_term(data: TermData, position: int) -> _Plain:
+    return _Plain(**term_values(data, position))
+
+
+def _orm_term(t: _Plain) -> Term:
+    return Term(**{f: getattr(t, f) for f in TERM_FIELDS})
+
+
+def _terms(data: EntryData, index: int, where: str) -> list[_Plain]:
     try:
-        return make_terms(data.terms)
+        return make_terms(data.terms, factory=_plain_term)
     except InputError as exc:
         raise InputError(f"{where}entry {index} ({label(data.terms)}): {exc}") from None
 
@@ -74,10 +90,10 @@ class _Importer:
             self.by_key.setdefault((lang, key), entry_id)
         self.docs: dict[str, Document] = {}
         self.segs: dict[int, dict[tuple[str, str], Segment]] = {}
-        self.pending: list[tuple[int, EntryData, list[Term]]] = []
-        self.added: dict[int, set[tuple[str, str, str]]] = {}  # id(Entry) -> sources added by this import
-        self.fresh: list[Entry] = []  # new entries not inserted yet (transient: never added to the session)
-        self.fresh_sources: dict[int, list[dict]] = {}  # id(Entry) -> its sources, inserted with it
+        self.pending: list[tuple[int, EntryData, list[_Plain]]] = []
+        self.added: dict[int, set[tuple[str, str, str]]] = {}  # id(entry) -> sources added by this import
+        self.fresh: list[_Plain] = []  # new entries not inserted yet (plain objects, never in the session)
+        self.fresh_sources: dict[int, list[dict]] = {}  # id(entry) -> its sources, inserted with it
 
     # ---------------------------------------------------------------- create
 
@@ -90,20 +106,19 @@ class _Importer:
             self.report.skipped += 1
             return
         if twin is not None and self.on_duplicate == "merge":
-            if isinstance(twin, Entry):
+            if isinstance(twin, _Plain):
                 self.merge(twin, data, terms, fresh=True)
             else:
                 self.pending.append((twin, data, terms))
             return
         self.create(data, terms, keys)
 
-    def create(self, data: EntryData, terms: list[Term], keys) -> None:
+    def create(self, data: EntryData, terms: list[_Plain], keys) -> None:
         now = utcnow()
-        entry = Entry(status=self.status or data.status, subject=data.subject, definition=data.definition,
-                      note=data.note, score=data.score, created_at=_parse_time(data.created_at) or now,
-                      updated_at=now, created_by=data.created_by or self.act.user, updated_by=self.act.user,
-                      version=1)
-        entry.terms = terms
+        entry = _Plain(status=self.status or data.status, subject=data.subject, definition=data.definition,
+                       note=data.note, score=data.score, created_at=_parse_time(data.created_at) or now,
+                       updated_at=now, created_by=data.created_by or self.act.user, updated_by=self.act.user,
+                       version=1, id=None, terms=terms)
         self.fresh.append(entry)
         self.add_sources(entry, data.sources)
         for k in keys:
@@ -142,7 +157,7 @@ class _Importer:
             self.s.execute(insert(Occurrence.__table__), occ_rows)
         self.s.execute(insert(History.__table__), history_rows)
 
-    def fresh_occurrences(self, entry: Entry, tids: list[int], segs: list[Segment]) -> list[dict]:
+    def fresh_occurrences(self, entry: _Plain, tids: list[int], segs: list[Segment]) -> list[dict]:
         rows, seen = [], set()
         for seg in segs:
             linked = False
@@ -159,7 +174,7 @@ class _Importer:
                 rows.append({"term_id": tids[0], "segment_id": seg.id, "start": 0, "end": 0})
         return rows
 
-    def history_row(self, e: Entry, eid: int, tids: list[int], occ: list[dict]) -> dict:
+    def history_row(self, e: _Plain, eid: int, tids: list[int], occ: list[dict]) -> dict:
         by_term: dict[int, list[list[int]]] = {}
         for o in sorted(occ, key=lambda o: (o["term_id"], o["segment_id"], o["start"])):
             by_term.setdefault(o["term_id"], []).append([o["segment_id"], o["start"], o["end"]])
@@ -195,7 +210,8 @@ class _Importer:
             out.setdefault(eid, set()).add((doc, zh, en))
         return out
 
-    def merge(self, entry: Entry, data: EntryData, terms: list[Term], fresh: bool, have=None) -> None:
+    def merge(self, entry, data: EntryData, terms: list[_Plain], fresh: bool, have=None) -> None:
+        """Add what `data` brings to a twin: a new entry of this import (plain, fresh) or a stored Entry."""
         known = {(t.lang, t.norm_key) for t in entry.terms}
         new_terms = [t for t in terms if (t.lang, t.norm_key) not in known]
         note = data.note if data.note and data.note not in (entry.note or "") else None
@@ -217,7 +233,7 @@ class _Importer:
                                                      for x in entry.terms):
                 t.usage_status = "admitted"
             t.position = len(entry.terms)
-            entry.terms.append(t)
+            entry.terms.append(t if fresh else _orm_term(t))
             self.by_key.setdefault((t.lang, t.norm_key), entry.id if not fresh else entry)
         self.report.terms_added += len(new_terms)
         if note:
@@ -257,7 +273,7 @@ class _Importer:
             segs[(zh, en)] = seg
         return seg
 
-    def add_sources(self, entry: Entry, sources: Iterable[dict]) -> None:
+    def add_sources(self, entry, sources: Iterable[dict]) -> None:
         added = self.added.setdefault(id(entry), set())
         if entry.id is None:  # a new entry: its sources are inserted with it
             queue = self.fresh_sources.setdefault(id(entry), [])

@@ -19,9 +19,7 @@ from glossary.store.models import Entry, Occurrence, Term
 from glossary.text.normalize import (
     is_traditional,
     norm_key,
-    pinyin_initials,
-    pinyin_marks,
-    pinyin_plain,
+    pinyin_forms,
     to_simplified,
 )
 
@@ -29,28 +27,37 @@ EDITABLE_ENTRY_FIELDS = ("subject", "definition", "note", "score")
 EDITABLE_TERM_FIELDS = ("text", "term_type", "usage_status", "pos", "note", "original")
 
 
-def make_term(data: TermData, position: int = 0) -> Term:
-    """Build a Term row from plain data: keys, pinyin, Simplified text with the Traditional original kept."""
+def term_values(data: TermData, position: int = 0) -> dict:
+    """Column values of a Term row from plain data: keys, pinyin, Simplified text with the Traditional original."""
     _validate_term(data)
-    text = " ".join(data.text.split()) if data.lang == "en" else data.text.strip()
+    lang = data.lang
+    text = " ".join(data.text.split()) if lang == "en" else data.text.strip()
     original = data.original
-    if data.lang == "zh" and is_traditional(text):
+    if lang == "zh" and is_traditional(text):
         original = original or text
         text = to_simplified(text)
-    term = Term(
-        lang=data.lang, text=text, norm_key=norm_key(text, data.lang), original=original,
-        term_type=data.term_type or "fullForm", usage_status=data.status or "admitted",
-        pos=data.pos, note=data.note, position=position,
-    )
-    _fill_pinyin(term, data.pinyin)
-    return term
+    values = {"lang": lang, "text": text, "norm_key": norm_key(text, lang), "original": original,
+              "term_type": data.term_type or "fullForm", "usage_status": data.status or "admitted",
+              "pos": data.pos, "note": data.note, "position": position,
+              "pinyin": None, "pinyin_plain": None, "pinyin_initials": None}
+    if lang == "zh":
+        marks, values["pinyin_plain"], values["pinyin_initials"] = pinyin_forms(text)
+        values["pinyin"] = data.pinyin or marks
+    return values
 
 
-def make_terms(terms: list[TermData]) -> list[Term]:
-    """Term rows for an entry, in order, keeping the first of terms that share a language and normalised key."""
+def make_term(data: TermData, position: int = 0) -> Term:
+    """Build a Term row from plain data (see term_values)."""
+    return Term(**term_values(data, position))
+
+
+def make_terms(terms: list[TermData], factory=make_term) -> list:
+    """Term rows for an entry, in order, keeping the first of terms that share a language and normalised key.
+
+    `factory(data, position)` builds each row (the bulk importer passes a plain-object factory)."""
     out, seen = [], set()
     for i, data in enumerate(terms):
-        term = make_term(data, i)
+        term = factory(data, i)
         if (term.lang, term.norm_key) not in seen:
             seen.add((term.lang, term.norm_key))
             out.append(term)
@@ -59,9 +66,8 @@ def make_terms(terms: list[TermData]) -> list[Term]:
 
 def _fill_pinyin(term: Term, given: str | None = None) -> None:
     if term.lang == "zh":
-        term.pinyin = given or pinyin_marks(term.text)
-        term.pinyin_plain = pinyin_plain(term.text)
-        term.pinyin_initials = pinyin_initials(term.text)
+        marks, term.pinyin_plain, term.pinyin_initials = pinyin_forms(term.text)
+        term.pinyin = given or marks
     else:
         term.pinyin = term.pinyin_plain = term.pinyin_initials = None
 

@@ -99,6 +99,31 @@ def pinyin_initials(text: str) -> str:
     ).lower()
 
 
+@lru_cache(maxsize=65536)
+def pinyin_forms(text: str) -> tuple[str, str, str]:
+    """(pinyin_marks, pinyin_plain, pinyin_initials) of text from ONE pypinyin pass (a third of the cost).
+
+    Identical to the three functions on every CC-CEDICT headword (tests/test_normalize_pinyin_forms.py):
+    toneless forms come from the toned syllables by pypinyin's own to_normal (only on non-ASCII chunks,
+    which leaves digits and Latin runs alone).
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    toned = lazy_pinyin(to_simplified(text), style=Style.TONE)
+    normal = [s if s.isascii() else _toneless(s) for s in toned]
+    return (" ".join(s for s in toned if s.strip()),
+            "".join(s for s in normal if s.strip()).lower(),
+            "".join(s[0] for s in normal if s.strip()).lower())
+
+
+@lru_cache(maxsize=None)
+def _toneless(syllable: str) -> str:
+    """pypinyin's to_normal for one toned chunk (a few thousand distinct syllables: cached)."""
+    from pypinyin.contrib.tone_convert import to_normal
+
+    return to_normal(syllable)
+
+
 def strip_tones(text: str) -> str:
     """xī bù → xi bu (also handles ü)."""
     decomposed = unicodedata.normalize("NFD", text)
