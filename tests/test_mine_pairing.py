@@ -217,3 +217,19 @@ def test_second_heldout_genre_is_evaluated_with_its_gold():
     rep = ev.evaluate(entries, ev.load_gold(held2 / "gold.tsv"), ev.load_judged(held2 / "judged.tsv"))
     assert rep["recall_preferred"] >= 0.40  # 0.424 measured at the default threshold
     assert rep["precision_all_verdicts"] >= 0.90  # 0.929 measured
+
+
+def test_dictionary_word_made_of_two_terms_is_kept_as_one_entry():
+    """中国人民银行 = 中国 + 人民银行, both proposed, but the dictionary lists the whole as one word: it is an entry of
+    its own ('People's Bank of China'), not a composition of two entries to drop."""
+    pairs = [SegmentPair(zh=z, en=e, position=i, document="d") for i, (z, e) in enumerate([
+        ("中国人民银行决定下调存款准备金率。", "The People's Bank of China decided to cut the reserve requirement ratio."),
+        ("中国人民银行行长潘功胜表示，货币政策要灵活适度。",
+         "Pan Gongsheng, governor of the People's Bank of China, said monetary policy should be flexible."),
+        ("中国经济保持增长。", "China's economy kept growing."),
+        ("中国同各方加强合作。", "China strengthened cooperation with all parties."),
+        ("人民银行将保持流动性合理充裕。", "The People's Bank will keep liquidity reasonably ample."),
+        ("人民银行发布报告。", "The People's Bank released a report."),
+    ])]
+    got = {c.zh: c.en for c in mine(pairs, min_score=0.3)}
+    assert got.get("中国人民银行") == "People's Bank of China"
