@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from glossary.data import Finding
 from glossary.lint import parallel
-from glossary.lint.matcher import (NUMERAL, EnScan, Glossary, Match, Near, _codepoints, _ranges, anchor_hits,
+from glossary.lint.matcher import (NUMERAL, EnScan, Glossary, Match, Near, _codepoints_bmp, _ranges, anchor_hits,
                                    gram_codes, is_acronym, iter_words, plural)
 from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 
@@ -245,7 +245,7 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     n = count[key]
     hit = np.repeat(np.arange(len(p)), n)
     flat, _ = _ranges(first[key], n)
-    cp = _codepoints(norm)
+    cp = _codepoints_bmp(norm)
     spaces = np.flatnonzero(cp == 32)
     word_starts = np.concatenate(([0], spaces + 1))
     word = np.searchsorted(spaces, p[hit])  # index of the anchor word (spaces before it)

@@ -697,6 +697,13 @@ _TRAIL_LUT = np.zeros(129, bool)
 _TRAIL_LUT[[ord(c) for c in _TRAIL_OK]] = True
 
 
+def _codepoints_bmp(text: str) -> np.ndarray:
+    """Code points of a norm view (only Basic Multilingual Plane characters: see _SEP) as uint16, half the
+    memory of _codepoints; a text with any character beyond (a surrogate pair) gets _codepoints."""
+    out = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), np.uint16)
+    return out if len(out) == len(text) else _codepoints(text)
+
+
 def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
 
@@ -724,7 +731,7 @@ def _spans_lean(auto, padded: str, same: str, low: str
         return [], [], (found[:, 1], found[:, 2], [])
     tab = auto.tables()
     key, start, end = found[:, 0], found[:, 1], found[:, 2]
-    cp = _codepoints(padded)
+    cp = _codepoints_bmp(padded)
     after = cp[end]
     ok = _TRAIL_LUT[np.minimum(after, 128)]
     kind = tab.kind[key]
@@ -733,10 +740,9 @@ def _spans_lean(auto, padded: str, same: str, low: str
     norm_cp = cp[1:-1]
     low_cp = _codepoints(low)
     lower = ok & (kind == _LOWER)
-    if lower.any():
-        differs = np.concatenate(([0], np.cumsum(low_cp != norm_cp)))
-        s = start[lower]  # the key's text starts at padded start + 1, i.e. at norm offset `start`
-        quiet[lower] = differs[s + length[lower]] == differs[s]
+    if lower.any():  # the key's text starts at padded start + 1, i.e. at norm offset `start`
+        text_at, offsets = _ranges(start[lower], length[lower])
+        quiet[lower] = ~np.logical_or.reduceat(low_cp[text_at] != norm_cp[text_at], offsets)
     exact = ok & (kind == _EXACT)
     if exact.any():
         s, n = start[exact], length[exact]
@@ -749,9 +755,11 @@ def _spans_lean(auto, padded: str, same: str, low: str
     shorter: dict[int, tuple] = {}
     if not ok.all():  # the Python path, only for matches not followed by a word boundary
         kept = ok.copy()
-        # _shorter looks for a key ending at a boundary character inside (start + 2, end): none, no match
-        inner = np.concatenate(([0], np.cumsum(_TRAIL_LUT[np.minimum(cp, 128)])))
-        for i in np.flatnonzero(~ok & (inner[end] > inner[start + 2])).tolist():
+        # _shorter looks for a key ending at a boundary character inside [start + 2, end): none, no match
+        bad = np.flatnonzero(~ok & (end > start + 2))
+        text_at, offsets = _ranges(start[bad] + 2, end[bad] - start[bad] - 2)
+        bad = bad[np.logical_or.reduceat(_TRAIL_LUT[np.minimum(cp[text_at], 128)], offsets)] if len(bad) else bad
+        for i in bad.tolist():
             kept[i] = True
             s = int(start[i])
             value, e = _shorter(auto, padded, s, int(end[i]))
