@@ -179,6 +179,11 @@ def worker(stage: str, corpus: Path, size: int) -> dict:
     """
     out: dict = {"stage": stage, "size": size}
     out["warmup_s"] = warm_up(stage) if stage not in ("e2e", "cli", "ingest-cli") else 0.0
+    tree = None
+    if stage in ("mine", "e2e", "cli"):  # worker pools: also the summed memory of the process tree
+        from bench_mine import TreeRss
+
+        tree = TreeRss().__enter__()
     cpu0 = benchlib.cpu_seconds()
     if stage in ("align", "e2e"):
         from glossary.ingest import read_aligned
@@ -242,6 +247,9 @@ def worker(stage: str, corpus: Path, size: int) -> dict:
         raise SystemExit(f"unknown stage {stage!r}")
     out["rss_mb"] = benchlib.peak_rss_mb()
     out["cpu_s"] = benchlib.cpu_seconds() - cpu0
+    if tree is not None:
+        tree.__exit__(None, None, None)
+        out["tree_rss_mb"] = tree.peak_mb
     return out
 
 
@@ -262,6 +270,8 @@ def measure(stage: str, corpus: Path, size: int, runs: int, timeout: float) -> d
     med = sorted(samples, key=lambda s: s["seconds"])[len(samples) // 2]
     med["samples"] = [round(s["seconds"], 3) for s in samples]
     med["rss_mb"] = max(s["rss_mb"] for s in samples)
+    if any("tree_rss_mb" in s for s in samples):
+        med["tree_rss_mb"] = max(s.get("tree_rss_mb", 0.0) for s in samples)
     return med
 
 
@@ -294,6 +304,8 @@ def rows_for(stage: str, size: int, m: dict, base: dict | None) -> list[dict]:
     goal = benchlib.goal("<=", MINE_SECONDS_GOAL) if size == 100_000 and stage in ("e2e", "cli") else None
     extra = {k: round(m[k], 2) if isinstance(m[k], float) else m[k]
              for k in ("align_seconds", "mine_seconds", "candidates", "steps", "steps_cpu") if k in m}
+    if m.get("tree_rss_mb"):
+        rss["tree_rss_mb"] = m["tree_rss_mb"]  # main + workers summed (rss value: the largest single process)
     return [r(size, f"{stage} time", round(m["seconds"], 2), "s", goal, **extra, **common), rss]
 
 
