@@ -472,3 +472,24 @@ def test_queue_table_cells_render_like_datatable(svc):
         assert compared == 12 * 8 * 4
 
     run(svc, scenario)
+
+
+def test_search_box_scrolls_a_long_query_without_relayout(svc):
+    """The search box never changes size while typing (no screen layout per key), yet a query longer than the
+    box scrolls inside it so the cursor stays visible, and the queue still filters by the whole query."""
+
+    async def scenario(app, pilot):
+        box = app.screen.query_one("#search")
+        region = box.region
+        await pilot.press("slash")
+        long = "new western land-sea corridor " * 5
+        await pilot.press(*["space" if ch == " " else ch for ch in long.strip()])
+        await settle(pilot)
+        assert box.value == long.strip() and box.region == region
+        assert box.scroll_x > 0 and box.scroll_x == box.max_scroll_x  # the end of the value is in view
+        assert box.cursor_screen_offset.x < region.right
+        box.value = "new western land-sea corridor"
+        await settle(pilot)
+        assert [r.zh for r in table(app).rows_by_id.values()] == ["西部陆海新通道"]
+
+    run(svc, scenario)
