@@ -27,7 +27,7 @@ PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 JOBS_ENV = "GLOSSARY_JOBS"  # the worker-count knob `glossary ingest` reads too
 BLOCKS_PER_WORKER = 12  # pairing work units per worker (segment ranges): balance vs. token re-use
 MIN_BLOCK = 1000  # segments
-TOKEN_CACHE = 200_000  # segments whose English tokens one process keeps (cleared when full)
+TOKEN_CACHE = 20_000  # segments whose English tokens (and valid spans) one process keeps; cleared when full
 
 
 def jobs() -> int:
