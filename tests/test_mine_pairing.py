@@ -148,7 +148,7 @@ def test_heldout_quality_against_gold(news):
 
     entries = [{"zh": [c.zh], "en": c.en, "en_all": [c.en, *c.en_variants], "score": c.score} for c in news]
     rep = evaluate(entries, load_gold(HELDOUT / "gold.tsv"), load_judged(HELDOUT / "judged.tsv"))
-    assert rep["recall_preferred"] >= 0.77  # 0.783 measured at the default threshold
+    assert rep["recall_preferred"] >= 0.78  # 0.797 measured at the default threshold
     assert rep["precision_on_gold_zh"] >= 0.93
     assert rep["precision_all_verdicts"] >= 0.90  # 0.942 measured
     assert callable(entry_view)
@@ -185,6 +185,14 @@ def test_dictionary_name_senses_and_demonyms():
     assert scoring.demonym("以色列", "Israeli")
     assert not scoring.demonym("华盛顿", "Washington") and not scoring.demonym("欧盟委员会", "European Commission")
     assert scoring.title_form("Secretary of State") and not scoring.title_form("secretary of state")
+    assert scoring.title_form("Development and Reform Commission")  # 'and' inside one name
+    assert scoring.title_form("Global Alliance Against Hunger and Poverty")
+    assert not scoring.title_form("Municipal Government and Bishan District Government")  # two names
+
+
+def test_a_name_with_and_inside_is_proposed(news):
+    got = {c.zh: c.en for c in news}
+    assert got.get("全球抗击饥饿与贫困联盟") == "Global Alliance Against Hunger and Poverty"
 
 
 def test_cli_and_eval_use_the_miner_default_threshold():
@@ -215,7 +223,7 @@ def test_second_heldout_genre_is_evaluated_with_its_gold():
     assert "亚东" not in got and "爱华" not in got  # their pieces are not proposed
     entries = [{"zh": [c.zh], "en": c.en, "en_all": [c.en, *c.en_variants], "score": c.score} for c in cands]
     rep = ev.evaluate(entries, ev.load_gold(held2 / "gold.tsv"), ev.load_judged(held2 / "judged.tsv"))
-    assert rep["recall_preferred"] >= 0.40  # 0.424 measured at the default threshold
+    assert rep["recall_preferred"] >= 0.43  # 0.439 measured at the default threshold
     assert rep["precision_all_verdicts"] >= 0.90  # 0.929 measured
 
 

@@ -83,15 +83,20 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
                    overrun >= 0.5)
 
 
-_TITLE_LINKS = frozenset({"of", "for", "the", "on", "in", "with", "to", "against"})  # not "and": two names
+_TITLE_LINKS = frozenset({"of", "for", "the", "on", "in", "with", "to", "against", "and"})
 
 
 def title_form(en: str, max_words: int = 8) -> bool:
     """`en` is written as a proper name, title case allowing inner function words ('Secretary of State',
-    'Conference of the Parties'); the first and last word capitalised."""
+    'Conference of the Parties', 'Development and Reform Commission'); the first and last word capitalised; not
+    two names joined by 'and' ('Municipal Government and District Government': a word on both sides)."""
     words = en.split()
     if not words or not words[0][:1].isupper():
         return False
+    if "and" in words[1:-1]:
+        k = words.index("and")
+        if set(words[:k]) & set(words[k + 1 :]):
+            return False
     inner = [w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and w in _TITLE_LINKS)]
     return transliteration.name_form(" ".join(inner), max_words)
 
