@@ -98,27 +98,22 @@ class Coded:
 def code_features(zf: list[Features], ef: list[Features]) -> Coded:
     """Intern the features of one document (or one batch of pairs)."""
     sid: dict[str, int] = {}
+    sdef = sid.setdefault
     est, eids = [], []
     for f in ef:
+        ids = [sdef(st, len(sid)) for st in f.stems]  # new stems get the next id
         m = 0
-        ids = []
-        for st in f.stems:
-            b = sid.get(st)
-            if b is None:
-                b = sid[st] = len(sid)
+        for b in ids:
             m |= 1 << b
-            ids.append(b)
         est.append(m)
         eids.append(ids)
     tid: dict[str, int] = {}
+    tdef = tid.setdefault
 
     def code(strings) -> int:
         m = 0
         for s in strings:
-            b = tid.get(s)
-            if b is None:
-                b = tid[s] = len(tid)
-            m |= 1 << b
+            m |= 1 << tdef(s, len(tid))
         return m
 
     gcache: dict = {}
@@ -375,8 +370,22 @@ class CostModel:
             return cost + self._lex_thr * (a + b) / 2.0
         p = self.p
         if a > 1 or b > 1:
-            if limit < math.inf:
-                lb = self._lower_bound(cost, i0, a, j0, b)
+            if limit < math.inf:  # = self._lower_bound(cost, i0, a, j0, b), inlined (the hottest path)
+                hits = 0.0
+                anchors = 0
+                pp = self._pp
+                stride = self._stride
+                for i in range(i0, i0 + a):
+                    base = i * stride
+                    for j in range(j0, j0 + b):
+                        v = pp.get(base + j) or self._pair(i, j)
+                        hits += v[0]
+                        anchors += v[1]
+                zsize, esize = self.zsize, self.esize
+                size = zsize[i0 + a] - zsize[i0] + esize[j0 + b] - esize[j0]
+                dice = hits / size if size else 0.0
+                lb = (cost + p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
+                      - p.anchor_weight * min(anchors, 4 * max(a, b)) + p.cross_block * self.crossings(i0, a, j0, b))
                 if lb - 1e-7 >= limit:
                     return lb
             dice, anchors, missing = self.evidence(i0, a, j0, b)

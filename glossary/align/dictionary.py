@@ -112,10 +112,13 @@ def _walk_prefixes(norm: str, table: dict[str, frozenset[str]]) -> list[tuple[st
         if not ("\u3400" <= ch <= "\u9fff"):
             i += 1
             continue
-        best = 0
-        g = None
+        hit = get(ch)  # the first step needs no slice
+        if hit is None:
+            i += 1
+            continue
+        best, g = (i + 1, hit) if hit else (0, None)
         stop = min(n, i + MAX_WORD)
-        j = i + 1
+        j = i + 2
         while j <= stop:
             hit = get(norm[i:j])
             if hit is None:
