@@ -27,7 +27,7 @@ PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 JOBS_ENV = "GLOSSARY_JOBS"  # the worker-count knob `glossary ingest` reads too
 BLOCKS_PER_WORKER = 12  # pairing work units per worker (segment ranges): balance vs. token re-use
 MIN_BLOCK = 1000  # segments
-TOKEN_CACHE = 20_000  # segments whose English tokens (and valid spans) one process keeps; cleared when full
+TOKEN_CACHE = 200_000  # segments whose English tokens one process keeps (cleared when full)
 
 
 def jobs() -> int:
@@ -108,24 +108,20 @@ def _pool(workers: int, user_words: list[str], en_text: list[str]):
             setattr(main, k, v)
 
 
-def _cut_chunk(chunk: list[str]) -> list[tuple[list[str], list[str]]]:
-    """(jieba words, POS tags) per segment; the tag strings are shared objects, so they pickle as references."""
-    tag = zhc.word_tag
-    out = []
-    for z in chunk:
-        ws = zhc.cut_words(z)
-        out.append((ws, [tag(w)[0] for w in ws]))
-    return out
+def _cut_chunk(chunk: list[str]) -> list[list[str]]:
+    return [zhc.cut_words(z) for z in chunk]
 
 
 def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
     """(words, POS tags) per segment, streamed in order: jieba runs in the pool (when there is one) while the
-    caller consumes."""
+    caller consumes; tags are looked up here, once per distinct word."""
     step = 1000
     chunks = [zh[i : i + step] for i in range(0, len(zh), step)]
     cut = pool.imap(_cut_chunk, chunks) if pool is not None else map(_cut_chunk, chunks)
+    tag = zhc.word_tag
     for got in cut:
-        yield from got
+        for ws in got:
+            yield ws, [tag(w)[0] for w in ws]
         if tick:
             tick(len(got))
 
@@ -155,14 +151,12 @@ def _pair_one(z: str, n_places: int, segs: tuple[int, ...], en: EnTokens):
 
 def _segment_facts(en: EnTokens, lo: int, hi: int) -> tuple:
     """Corpus-wide English facts of segments lo..hi-1: whole-word key texts (for co-occurrence counting),
-    parenthesised acronyms [(expansion key, acronym)], acronym counts, capitalised-word segment counts and each
-    segment's name words (for the co-occurrence fallback)."""
+    parenthesised acronyms [(expansion key, acronym)], acronym counts, capitalised-word segment counts."""
     keys: dict[str, str] = {}
     lower: list[str] = []
     paren: list[tuple[str, str]] = []
     seen_acr: Counter = Counter()
     df: Counter = Counter()
-    names: list[frozenset[str]] = []
     for si in range(lo, hi):
         toks = en[si]
         text = en.texts[si]
@@ -173,9 +167,8 @@ def _segment_facts(en: EnTokens, lo: int, hi: int) -> tuple:
                 seen_acr[t.text] += 1
         lower.append(" " + " ".join([keys.get(t.text) or keys.setdefault(t.text, enc.en_key(t.text))
                                      for t in toks]) + " ")
-        df.update(pairing.capitalised_words(toks))
-        names.append(_shared(pairing.name_words(toks)))
-    return lower, paren, seen_acr, df, names
+        df.update({t.text.lower() for t in toks if t.cap and not t.stop and t.text[:1].isalpha()})
+    return lower, paren, seen_acr, df
 
 
 def _pair_block(block: tuple, en: EnTokens | None = None) -> tuple[list, tuple]:
@@ -207,31 +200,19 @@ def pair_all(terms: list[str], occ: dict, en: EnTokens, pool, tick: Callable[[in
     paren: dict[str, set[str]] = defaultdict(set)
     seen_acr: Counter = Counter()
     df: Counter = Counter()
-    names: list[frozenset[str]] = []
     done = 0
     results = pool.imap(_pair_block, blocks) if pool is not None else (_pair_block(b, en) for b in blocks)
-    for block, (pairs, (lower, par, acr, d, nm)) in zip(blocks, results):
+    for block, (pairs, (lower, par, acr, d)) in zip(blocks, results):
         got.update(pairs)
         en_lower.extend(lower)
         for k, a in par:
             paren[k].add(a)
         seen_acr.update(acr)
         df.update(d)
-        names.extend(_shared(x) for x in nm)
         done += len(block[0])
         tick(done, len(terms))
     chosen = {z: got[z] for z in terms if z in got}
-    return chosen, en_lower, paren, seen_acr, df, names
-
-
-_NAME_SETS: dict[frozenset, frozenset] = {}
-
-
-def _shared(words: frozenset[str]) -> frozenset[str]:
-    """One object per distinct set of name words (most segments have none or the same few)."""
-    if len(_NAME_SETS) > 100_000:
-        _NAME_SETS.clear()
-    return _NAME_SETS.setdefault(words, words)
+    return chosen, en_lower, paren, seen_acr, df
 
 
 def _segment_docs(en_lower: list[str], keys: Iterable[str]) -> dict[str, set[int]]:
@@ -319,7 +300,7 @@ def mine(
                  and norm_key(z, "zh") not in skip_keys]
         en_toks = EnTokens(en_text)  # this process tokenises only the few segments it still reads
         # pairing, and the corpus-wide English facts: acronyms in parentheses, acronyms seen, word keys
-        chosen, en_lower, paren, seen_acr, df, names = pair_all(terms, occ, en_toks, pool,
+        chosen, en_lower, paren, seen_acr, df = pair_all(terms, occ, en_toks, pool,
                                                          lambda d, t: step("pair", d, t))
     except BaseException:
         if pool is not None:
@@ -329,8 +310,7 @@ def mine(
         pool.close()
         pool.join()
     step("pair", len(terms), len(terms))
-    _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text, df, names)
-    del names
+    _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text, df)
 
     # co-occurrence of each zh term with its chosen English over all segments
     wanted = {_token_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
@@ -385,8 +365,7 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
     out = []
     for b in zs:
         drop = _title_and_name(b, acc, named, en)
-        lexical = b in dictionary.cedict()  # a dictionary word is one unit, not a composition (中国|人民银行)
-        for k in range(1, len(b) * (not drop) * (not lexical)):
+        for k in range(1, len(b) * (not drop)):
             a1, a2 = b[:k], b[k:]
             if a1 in acc and a2 in acc and not (_carries(en[b], en[a1]) and _carries(en[b], en[a2])):
                 drop = True  # 副主任+王雯 → 'deputy director general': two terms, English for one of them
@@ -534,16 +513,15 @@ def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict) -> None:
 
 
 def _fallback_pairs(terms: list[str], chosen: dict, stats: dict, occ: dict, en_toks, en_text: list,
-                    df: Counter, names: list[frozenset[str]]) -> None:
+                    df: Counter) -> None:
     """Co-occurrence-only pairing for recurring names nothing else explains (石破茂 ↔ Ishiba).
-    df: segments each capitalised word occurs in (pairing.name_doc_freq over the corpus); names: each segment's
-    pairing.name_words."""
+    df: segments each capitalised word occurs in (pairing.name_doc_freq over the corpus)."""
     todo = [z for z in terms if z not in chosen and stats[z].freq >= 2 and scoring.name_like(z, stats[z])]
     if not todo:
         return
     taken = {w for pr, best, comp, _ in chosen.values() for w in best.split()}
     for z in todo:
-        got = pairing.cooc_fallback(z, occ[z], en_toks, en_text, df, taken, names)
+        got = pairing.cooc_fallback(z, occ[z], en_toks, en_text, df, taken)
         if got:
             pr, best, local = got
             chosen[z] = (pr, best, [], local)

@@ -419,33 +419,22 @@ def name_doc_freq(en_toks: list[list[EnToken]]) -> Counter:
     """Segments each capitalised word occurs in (lower-cased), for the co-occurrence fallback."""
     df: Counter = Counter()
     for toks in en_toks:
-        df.update(capitalised_words(toks))
+        df.update({t.text.lower() for t in toks if t.cap and not t.stop and t.text[:1].isalpha()})
     return df
 
 
-def capitalised_words(toks: list[EnToken]) -> set[str]:
-    """Lower-cased capitalised words of a segment (what name_doc_freq counts)."""
-    return {t.text.lower() for t in toks if t.cap and not t.stop and t.text[:1].isalpha()}
-
-
-def name_words(toks: list[EnToken]) -> frozenset[str]:
-    """Lower-cased capitalised words of a segment that may be a name (no acronyms): what cooc_fallback counts."""
-    return frozenset(t.text.lower() for t in toks if t.cap and not t.stop and t.text[:1].isalpha()
-                     and not t.acronym)
-
-
 def cooc_fallback(z: str, places: list[tuple[int, int, int]], en_toks: list[list[EnToken]], en_text: list[str],
-                  df: Counter, taken: set[str], names=None) -> tuple["Pairing", str, float] | None:
+                  df: Counter, taken: set[str]) -> tuple["Pairing", str, float] | None:
     """A name with no dictionary, pinyin or sound evidence (石破茂 ↔ Ishiba): the capitalised word (or run of
     adjacent such words) that occurs in (nearly) every segment of the zh term and rarely elsewhere, by Dice.
-    taken: lower-cased words already explained as other terms' English; names: name_words per segment (computed
-    from en_toks when not given). Returns (pairing, key, local=0)."""
+    taken: lower-cased words already explained as other terms' English. Returns (pairing, key, local=0)."""
     segs = sorted({si for si, _, _ in places})
     if len(segs) < 2:
         return None
     joint: Counter = Counter()
     for si in segs:
-        joint.update((names[si] if names is not None else name_words(en_toks[si])) - taken)
+        joint.update({t.text.lower() for t in en_toks[si] if t.cap and not t.stop and t.text[:1].isalpha()
+                      and not t.acronym and t.text.lower() not in taken})
     if not joint:
         return None
     dice_of = {w: 2.0 * j / (len(segs) + df[w]) for w, j in joint.items() if j >= max(2, 0.8 * len(segs))}
