@@ -365,7 +365,8 @@ def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
     out = []
     for b in zs:
         drop = _title_and_name(b, acc, named, en)
-        for k in range(1, len(b) * (not drop)):
+        lexical = b in dictionary.cedict()  # a dictionary word is one unit, not a composition (中国|人民银行)
+        for k in range(1, len(b) * (not drop) * (not lexical)):
             a1, a2 = b[:k], b[k:]
             if a1 in acc and a2 in acc and not (_carries(en[b], en[a1]) and _carries(en[b], en[a2])):
                 drop = True  # 副主任+王雯 → 'deputy director general': two terms, English for one of them
