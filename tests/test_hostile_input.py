@@ -362,6 +362,14 @@ def test_xlsx_invalid_sheet_xml_gives_a_one_line_error():
     assert outcome("import:xlsx", write_tmp(data, ".xlsx")) == "error"
 
 
+def test_xlsx_corrupt_deflate_stream_gives_a_one_line_error():
+    """A zero byte in the middle of the package breaks a compressed part: zlib fails mid-read (the deep fuzzer
+    found it in CI) — one line, not a zlib.error."""
+    _, exchange = samples()
+    data = mutate(exchange["xlsx"], [("flip", 0.5, 0.0, b"", 0)])
+    assert outcome("import:xlsx", write_tmp(data, ".xlsx")) == "error"
+
+
 def test_jsonl_deep_nesting_gives_a_one_line_error():
     assert outcome("import:jsonl", write_tmp(b"[" * 100_000 + b"]" * 100_000 + b"\n", ".jsonl")) == "error"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from glossary.data import EntryData
@@ -182,7 +183,7 @@ def _refuse_dtds(p: str, members: list[str]) -> None:
             try:
                 with z.open(name) as f:
                     head = f.read(1 << 16)
-            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, EOFError, ValueError) as exc:
                 raise input_error(p, f"damaged .xlsx file: {name}: {exc}") from None
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise input_error(p, f"refusing {name}: it declares a DTD/entities (XXE or entity expansion)")
