@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from glossary.data import EntryData, TermData
 from glossary.lint.checks import _best_window, _overlaps, _wordwise, check_near_misses
-from glossary.lint.matcher import (_TRAIL_OK, _lower_same_length, _shorter, _spans_lean, compile_glossary, en_view,
-                                   iter_anchors)
-from glossary.lint.source import Region, SourceFile
+from glossary.lint.matcher import (_TRAIL_OK, _en_view_strings, _lower_same_length, _shorter, _spans_lean, compile_glossary, en_view,
+                                   iter_anchors, view_arrays)
+from glossary.lint.source import Region, SourceFile, has_han
 
 
 def entry(*terms):
@@ -88,10 +88,12 @@ def test_bulk_lean_scan_equals_the_per_match_loop(tokens, sep):
     padded = " " + view.norm + " "
     low = _lower_same_length(view.same)
     want = _reference_spans_lean(G.en_auto, padded, view.same, low)
-    starts, ends, (loud_starts, loud_ends, values) = _spans_lean(G.en_auto, padded, view.same, low)
-    assert (starts, ends) == (want[0], want[1])
-    assert list(zip(loud_starts.tolist(), loud_ends.tolist())) == [(s, e) for s, e, _ in want[2]]
-    assert all(a is b for a, (_, _, b) in zip(values, want[2]))
+    # the numpy view's arrays, and the same worked out from the reference view's strings
+    for v in (view, _en_view_strings(text)):
+        starts, ends, (loud_starts, loud_ends, values) = _spans_lean(G.en_auto, padded, v)
+        assert (starts, ends) == (want[0], want[1])
+        assert list(zip(loud_starts.tolist(), loud_ends.tolist())) == [(s, e) for s, e, _ in want[2]]
+        assert len(values) == len(want[2]) and all(a is b for a, (_, _, b) in zip(values, want[2]))
 
 
 def _reference_near(g, region, sc, threshold=90.0):
@@ -142,3 +144,21 @@ def test_near_match_reference_finds_variants():
     got = [x.match for x in check_near_misses(G, [(region, sc)], 90.0)]
     assert got == ["level-II inspektor", "New International Land-Sea Trade Coridor", "Trade Coridor"]
     assert len(_reference_near(G, region, sc)) == 3
+
+
+VIEW_CHARS = ["a", "B", "policy", " ", "  ", "\n", "\n\n", "-", "\u2019", "'", "\u0130", "\u00e9", "\u0142", "调用",
+              "\u03a3", "\u212a", "\u1e9e", ".", ",", "x", "Ab", "\t", "\0", "\U0001f600"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(VIEW_CHARS), max_size=30))
+def test_numpy_en_view_equals_the_string_view(tokens):
+    """en_view (numpy over code points) gives the string implementation's norm, offset map and `same`, and
+    arrays equal to those worked out from its strings (diffs: where the lower-cased `same` differs)."""
+    text = "".join(tokens)
+    got, want = en_view(text), _en_view_strings(text)
+    assert (got.norm, got._at, got._shift, got.same) == (want.norm, want._at, want._shift, want.same)
+    for a, b in zip(got.arrays(), view_arrays(want.norm, want.same)):
+        assert a.tolist() == b.tolist()
+    assert got.han == has_han(text)
+    assert [got.orig(i) for i in range(len(got.norm) + 1)] == [want.orig(i) for i in range(len(want.norm) + 1)]

@@ -77,7 +77,8 @@ def scan(doc: LintDocument, g: Glossary) -> tuple[list[Match], list[tuple[Region
         text = r.text
         sc = g.scan_en(text, r.start, r.file, lean)
         scans.append((r, sc))
-        zh = g.match_zh(text, r.start, r.file) if has_han(text) else []
+        han = sc.view.han if sc.view.han is not None else has_han(text)
+        zh = g.match_zh(text, r.start, r.file) if han else []
         hits += sorted(sc.matches + zh, key=lambda m: m.start) if zh else sc.matches
     return hits, scans
 
@@ -180,7 +181,7 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
         norm = sc.view.norm
         starts, ends = sc.starts, sc.ends
         seen: set[tuple[int, int]] = set()
-        for p, e, ni, j, prev3, next3, windows in _anchor_items(g, norm, starts, ends, threshold):
+        for p, e, ni, j, prev3, next3, windows in _anchor_items(g, norm, starts, ends, threshold, sc.view.cp):
             if keep is not None and not keep[0] <= sc.view.orig(p) + r.start < keep[1]:
                 continue
             # cheap pre-filter: the term's neighbouring words (first 3 letters) sit next to the anchor
@@ -207,7 +208,8 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
     return out
 
 
-def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], threshold: float):
+def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], threshold: float,
+                  cp: np.ndarray | None = None):
     """(p, e, near index, j, prev3, next3, windows) per anchor hit and item that could yield a near-match
     finding (windows: (start, three ends) worked out in bulk, see _window_fits; None: _best_window's job),
     in the order of the hits (by start) and of each hit's items. The plain hits are filtered in bulk: an
@@ -216,7 +218,7 @@ def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], th
     needs j words before the anchor and no match overlapping that stretch (else _overlaps drops it); and the
     neighbour pre-filter (prev3/next3 near the anchor) runs on code-point arrays."""
     p, e, key = anchor_hits(g, norm)
-    plain = _plain_items(g, norm, p, e, key, starts, ends, threshold) if len(p) else []
+    plain = _plain_items(g, norm, p, e, key, starts, ends, threshold, cp) if len(p) else []
     auto = g.anchor_auto
     items = ((pp, ee, *auto.item(kk, rr), (ss, ww)) for pp, ee, kk, rr, ss, ww in plain)
     if g.marked_anchor_auto is None:
@@ -232,7 +234,7 @@ def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], th
 
 
 def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.ndarray, starts: list[int],
-                 ends: list[int], threshold: float) -> list[tuple[int, int, int, int]]:
+                 ends: list[int], threshold: float, cp: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
     """(p, e, key, rank of the item in the key's list) of the plain anchor items that pass the bulk filters
     (see _anchor_items), the neighbour pre-filter included."""
     far = len(norm) + 1  # a sentinel match past the text, so the arrays are never empty
@@ -245,7 +247,8 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     n = count[key]
     hit = np.repeat(np.arange(len(p)), n)
     flat, _ = _ranges(first[key], n)
-    cp = _codepoints_bmp(norm)
+    if cp is None:  # the view's code points (any integer type), else worked out here
+        cp = _codepoints_bmp(norm)
     spaces = np.flatnonzero(cp == 32)
     word_starts = np.concatenate(([0], spaces + 1))
     word = np.searchsorted(spaces, p[hit])  # index of the anchor word (spaces before it)

@@ -38,6 +38,13 @@ class View:
     _at: list[int] = field(default_factory=list)  # norm offsets where a shift starts
     _shift: list[int] = field(default_factory=list)  # original - norm from that offset on
     same: str | None = None  # English views: the original at norm offsets, a collapsed run as one NUL
+    # English views, as arrays (see en_view): code points of norm and of same, and per norm offset i the
+    # number of offsets before i where the lower-cased `same` differs from norm (a folded separator other
+    # than a plain space, or a collapsed run's NUL); None until asked for (see arrays())
+    cp: np.ndarray | None = field(default=None, repr=False, compare=False)
+    same_cp: np.ndarray | None = field(default=None, repr=False, compare=False)
+    diffs: np.ndarray | None = field(default=None, repr=False, compare=False)
+    han: bool | None = field(default=None, repr=False, compare=False)  # English views: any Han character
 
     def orig(self, i: int) -> int:
         """Original offset of norm offset i (i may equal len(norm))."""
@@ -47,6 +54,26 @@ class View:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the norm span [start, end)."""
         return self.orig(start), self.orig(end - 1) + 1
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(cp, same_cp, diffs), worked out from the strings when the view was not built with them."""
+        if self.cp is None:
+            self.cp, self.same_cp, self.diffs = view_arrays(self.norm, self.same)
+        return self.cp, self.same_cp, self.diffs
+
+
+def view_arrays(norm: str, same: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """View.arrays from the strings (the reference for en_view's arrays)."""
+    cp = _codepoints(norm)
+    same_cp = _codepoints(same)
+    low = _codepoints(_lower_same_length(same))
+    return cp, same_cp, _prefix(low != cp)
+
+
+def _prefix(flags: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(flags) + 1, np.int64)
+    np.cumsum(flags, out=out[1:])
+    return out
 
 
 def _lower_same_length(text: str) -> str:
@@ -67,11 +94,8 @@ def _fold(text: str) -> str:
     return _SEP.sub(" ", _lower_same_length(text))
 
 
-def en_view(text: str) -> View:
-    """Lower-cased, separators as single spaces (line breaks, hyphens, quotes, CJK), offsets mapped back.
-
-    Also `same`: the original text at norm offsets (each collapsed run of separators as one NUL), so a
-    match whose surface is a term as written is recognised without mapping offsets back (see _match_en)."""
+def _en_view_strings(text: str) -> View:
+    """en_view with string operations only (the reference en_view's arrays are checked against in tests)."""
     t = _fold(text)
     i = t.find("  ")
     if i < 0:
@@ -97,6 +121,82 @@ def en_view(text: str) -> View:
     parts.append(text[prev:])
     kept.append(t[prev:])
     return View("".join(kept), at, shift, "\0".join(parts))
+
+
+def _latin_fold_table() -> np.ndarray:
+    """Per code point below 0x250: what _fold makes of it (lower case, separators as spaces)."""
+    out = np.zeros(_LATIN_END, np.uint32)
+    for c in range(_LATIN_END):
+        out[c] = ord(_fold_char(chr(c)))
+    return out
+
+
+def _fold_char(c: str) -> str:
+    low = c.lower()
+    if len(low) != 1:
+        low = c
+    return " " if _SEP.match(low) else low
+
+
+_LATIN_END = 0x250
+_LATIN_FOLD = _latin_fold_table()
+_ASCII_FOLD_NP = _LATIN_FOLD[:256].astype(np.uint8)
+
+
+def _fold_cp(raw: np.ndarray) -> tuple[np.ndarray, bool]:
+    """_fold over code points: a table below 0x250, each distinct character above it once; and whether
+    any character is a Han character (as source.has_han)."""
+    if raw.dtype == np.uint8:
+        return _ASCII_FOLD_NP[raw], False
+    big = raw >= _LATIN_END
+    out = _LATIN_FOLD[np.where(big, 0, raw)]
+    han = False
+    if big.any():
+        chars, inverse = np.unique(raw[big], return_inverse=True)
+        folded = np.fromiter((ord(_fold_char(chr(c))) for c in chars.tolist()), np.uint32, len(chars))
+        out[big] = folded[inverse]
+        han = bool(((chars >= 0x3400) & (chars <= 0x4DBF) | (chars >= 0x4E00) & (chars <= 0x9FFF)
+                    | (chars >= 0xF900) & (chars <= 0xFAFF)).any())
+    return out, han
+
+
+def _decode(cp: np.ndarray) -> str:
+    """The string of code points (a narrow array or one whose values all fit a byte decodes fastest)."""
+    if cp.dtype == np.uint8 or not len(cp):
+        return cp.astype(np.uint8).tobytes().decode("latin-1")
+    if int(cp.max()) < 256:
+        return cp.astype(np.uint8).tobytes().decode("latin-1")
+    return cp.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def en_view(text: str) -> View:
+    """Lower-cased, separators as single spaces (line breaks, hyphens, quotes, CJK), offsets mapped back.
+
+    Also `same`: the original text at norm offsets (each collapsed run of separators as one NUL), so a
+    match whose surface is a term as written is recognised without mapping offsets back (see _match_en);
+    and the views as code-point arrays for the bulk scan (see View). All in numpy over the code points;
+    _en_view_strings gives the same strings."""
+    if text.isascii():
+        raw = np.frombuffer(text.encode("ascii"), np.uint8)
+    else:
+        raw = _codepoints(text)
+    folded, han = _fold_cp(raw)
+    sp = folded == 32
+    diff = sp & (raw != 32)  # a separator other than a plain space: lower-cased original != norm there
+    pair = sp[1:] & sp[:-1]  # offset i + 1 is a space after a space: collapsed
+    if not pair.any():
+        return View(_decode(folded), same=text, cp=folded, same_cp=raw, diffs=_prefix(diff), han=han)
+    keep = np.concatenate(([True], ~pair))
+    run_first = np.flatnonzero(np.concatenate((pair, [False])) & keep)  # first space of each run of 2+
+    run_last = np.flatnonzero(np.concatenate(([False], pair)) & ~np.concatenate((pair, [False])))
+    removed = np.cumsum(run_last - run_first)  # each run keeps one character
+    at = run_last + 1 - removed
+    same_raw = raw.copy()
+    same_raw[run_first] = 0
+    diff[run_first] = True
+    norm_cp, same_cp = folded[keep], same_raw[keep]
+    return View(_decode(norm_cp), at.tolist(), removed.tolist(), _decode(same_cp), norm_cp, same_cp,
+                _prefix(diff[keep]), han)
 
 
 def zh_view(text: str) -> View:
@@ -380,6 +480,7 @@ def _anchor_automaton(near: list[tuple[Concept, TermData, list[str]]]
 _MARK = "\x01"  # stands for every sentence mark in the anchor view
 _HAS_MARK = re.compile(r"[.,;:!?]")
 _TO_MARK = str.maketrans({c: _MARK for c in ".,;:!?"})
+_TO_MARK_BYTES = bytes.maketrans(b".,;:!?", _MARK.encode() * 6)
 
 
 def anchor_text(norm: str) -> str:
@@ -401,7 +502,8 @@ class AnchorAutomaton:
 
     def _build(self) -> None:
         self._tables = None
-        self._ac = ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+        self._ac = ahocorasick_rs.BytesAhoCorasick([k.encode("utf-8", "surrogatepass") for k in self._keys],
+                                                   matchkind=ahocorasick_rs.MatchKind.Standard)
 
     def __getstate__(self):
         return self._keys, self._values
@@ -421,8 +523,7 @@ class AnchorAutomaton:
 
     def find_array(self, text: str) -> np.ndarray:
         """(key index, start, end) of every hit, overlapping ones included, as an (n, 3) int64 array."""
-        found = self._ac.find_matches_as_indexes(text, overlapping=True)
-        return np.fromiter(chain.from_iterable(found), np.int64, 3 * len(found)).reshape(len(found), 3)
+        return find_utf8(self._ac, text, overlapping=True)
 
     def tables(self, nears: list[Near]) -> tuple[np.ndarray, ...]:
         """Per key: its first item in the flat item list, its item count; per flat item: j, the code and
@@ -466,7 +567,9 @@ def anchor_hits(g: "Glossary", norm: str) -> tuple[np.ndarray, np.ndarray, np.nd
     if g.anchor_auto is None:
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
-    found = g.anchor_auto.find_array(anchor_text(norm))
+    padded = " " + norm + " "
+    data = padded.encode("utf-8", "surrogatepass").translate(_TO_MARK_BYTES)  # anchor_text, as UTF-8
+    found = find_utf8(g.anchor_auto._ac, data, overlapping=True, chars=padded)
     if len(found) > 1:
         found = found[np.argsort(found[:, 1], kind="stable")]
     key, start, end = found[:, 0], found[:, 1], found[:, 2]
@@ -523,7 +626,8 @@ class KeyAutomaton:
     def _build(self) -> None:
         self._index = None  # key -> index, built on the first exists/get (rare: see _shorter)
         self._tables = None  # per-key arrays for the bulk lean scan, built on its first use
-        self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        self._ac = ahocorasick_rs.BytesAhoCorasick([k.encode("utf-8", "surrogatepass") for k in self.keys],
+                                                   matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def tables(self) -> "QuietTables":
         if self._tables is None:
@@ -532,8 +636,7 @@ class KeyAutomaton:
 
     def find_array(self, text: str) -> np.ndarray:
         """find() as an (n, 3) int64 array: key index, start, end."""
-        found = self._ac.find_matches_as_indexes(text)
-        return np.fromiter(chain.from_iterable(found), np.int64, 3 * len(found)).reshape(len(found), 3)
+        return find_utf8(self._ac, text)
 
     def __getstate__(self):
         return self.keys, self.values
@@ -547,12 +650,14 @@ class KeyAutomaton:
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """(key index, start, end) of the leftmost-longest non-overlapping matches, character offsets."""
-        return self._ac.find_matches_as_indexes(text)
+        if text.isascii():
+            return self._ac.find_matches_as_indexes(text.encode("ascii"))
+        return list(map(tuple, find_utf8(self._ac, text).tolist()))
 
     def iter_long(self, text: str) -> list[tuple[int, object]]:
         """(offset of the last character, value) per match, as pyahocorasick's iter_long."""
         values = self.values
-        return [(end - 1, values[i]) for i, _, end in self._ac.find_matches_as_indexes(text)]
+        return [(end - 1, values[i]) for i, _, end in self.find(text)]
 
     def _keys(self) -> dict[str, int]:
         if self._index is None:
@@ -564,6 +669,28 @@ class KeyAutomaton:
 
     def get(self, key: str):
         return self.values[self._keys()[key]]
+
+
+def find_utf8(ac, text: str | bytes, overlapping: bool = False, chars: str | None = None) -> np.ndarray:
+    """(key index, start, end) of a BytesAhoCorasick's matches in a text, as an (n, 3) int64 array of
+    character offsets. The automaton holds the keys in UTF-8; every key starts and ends on a character,
+    so its byte matches are exactly the character matches, with byte offsets mapped back here (a text
+    given as bytes: the UTF-8 of `chars`, or ASCII)."""
+    if isinstance(text, str):
+        chars = text
+        data = text.encode("utf-8", "surrogatepass")
+    else:
+        data = text
+    found = ac.find_matches_as_indexes(data, overlapping=overlapping) if overlapping \
+        else ac.find_matches_as_indexes(data)
+    out = np.fromiter(chain.from_iterable(found), np.int64, 3 * len(found)).reshape(len(found), 3)
+    if chars is not None and len(data) != len(chars) and len(out):
+        # character offset of byte offset x: x minus the continuation bytes before it
+        cont = (np.frombuffer(data, np.uint8) & 0xC0) == 0x80
+        before = np.zeros(len(data) + 1, np.int64)
+        np.cumsum(cont, out=before[1:])
+        out[:, 1:] -= before[out[:, 1:]]
+    return out
 
 
 _NONE, _EXACT, _LOWER = 0, 1, 2
@@ -662,15 +789,10 @@ def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int 
         return [], [], []
     # a trailing space: no key ends in a space, so matches are unchanged and `end < len` checks go away
     padded = " " + view.norm + " "
-    same = view.same if lean else None
-    if same is None:
-        starts, ends, loud = _spans_all(auto, padded)
-    else:
-        low = same.lower()
-        if len(low) != len(same):
-            low = _lower_same_length(same)
-        starts, ends, loud = _spans_lean(auto, padded, same, low)
+    if lean and view.same is not None:
+        starts, ends, loud = _spans_lean(auto, padded, view)
         return _objects_bulk(*loud, view, text, concepts, offset, file), starts, ends
+    starts, ends, loud = _spans_all(auto, padded)
     return _objects(loud, view, text, concepts, offset, file), starts, ends
 
 
@@ -715,40 +837,41 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.repeat(starts, lengths) + rel, offsets
 
 
-def _spans_lean(auto, padded: str, same: str, low: str
+def _spans_lean(auto, padded: str, view: View
                 ) -> tuple[list[int], list[int], tuple[np.ndarray, np.ndarray, list[tuple]]]:
     """As _spans_all, but quiet matches (see _quiet) are left out of the third list when their surface is
     the term as written or, for a lower-case term, any casing of it. In bulk (numpy over the flat matches
-    from Rust), so only loud matches cost a Python step: `same` holds the original at norm offsets (a
-    collapsed run is one NUL, so a surface with collapsed separators never compares equal) and quiet texts
-    have the key's length. A lower-case quiet term is checked on `low` only (its exact text is its key): it
-    is quiet when `low` equals the norm text over the match, i.e. no position in it differs (a prefix sum).
-    A term as written is compared code point by code point with `same` (one gather over all such matches).
-    A match not followed by a word boundary (rare) takes the Python path (_shorter). The loud matches come
-    back as arrays of norm starts and ends and a list of their values."""
+    from Rust and the view's arrays, see View), so only loud matches cost a Python step: `same` holds the
+    original at norm offsets (a collapsed run is one NUL, so a surface with collapsed separators never
+    compares equal) and quiet texts have the key's length. A lower-case quiet term is quiet when the
+    lower-cased `same` equals the norm text over the match (which is the key), i.e. no offset in it differs:
+    the view's prefix count `diffs` is the same at both ends. A term as written is compared code point by
+    code point with `same` (one gather over all such matches). A match not followed by a word boundary
+    (rare) takes the Python path (_shorter). The loud matches come back as arrays of norm starts and ends
+    and a list of their values."""
     found = auto.find_array(padded)
     if not len(found):
         return [], [], (found[:, 1], found[:, 2], [])
+    same = view.same
+    norm_cp, same_cp, diffs = view.arrays()
     tab = auto.tables()
     key, start, end = found[:, 0], found[:, 1], found[:, 2]
-    cp = _codepoints_bmp(padded)
+    cp = np.concatenate(([32], norm_cp, [32]))
     after = cp[end]
     ok = _TRAIL_LUT[np.minimum(after, 128)]
     kind = tab.kind[key]
     length = tab.length[key]
     quiet = np.zeros(len(found), bool)
-    norm_cp = cp[1:-1]
-    low_cp = _codepoints(low)
     lower = ok & (kind == _LOWER)
     if lower.any():  # the key's text starts at padded start + 1, i.e. at norm offset `start`
-        text_at, offsets = _ranges(start[lower], length[lower])
-        quiet[lower] = ~np.logical_or.reduceat(low_cp[text_at] != norm_cp[text_at], offsets)
+        s = start[lower]
+        quiet[lower] = diffs[s + length[lower]] == diffs[s]
     exact = ok & (kind == _EXACT)
     if exact.any():
         s, n = start[exact], length[exact]
         text_at, offsets = _ranges(s, n)
         term_at, _ = _ranges(tab.exact_at[key[exact]], n)
-        bad = (_codepoints(same)[text_at] != tab.exact[term_at]).astype(np.int64)
+        bad = (same_cp[text_at] != tab.exact[term_at]).astype(np.int64)
         quiet[exact] = np.add.reduceat(bad, offsets) == 0
     loud = ok & ~quiet
     last = end - 1
@@ -768,7 +891,7 @@ def _spans_lean(auto, padded: str, same: str, low: str
                 continue
             last[i] = e - 1
             if not ((value[3] is not None and same.startswith(value[3], s))
-                    or (value[4] is not None and low.startswith(value[4], s))):
+                    or (value[4] is not None and diffs[s + len(value[4])] == diffs[s])):
                 loud[i] = True
                 shorter[i] = value
         renumber = np.cumsum(kept) - 1
