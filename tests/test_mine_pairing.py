@@ -223,8 +223,8 @@ def test_second_heldout_genre_is_evaluated_with_its_gold():
     assert "亚东" not in got and "爱华" not in got  # their pieces are not proposed
     entries = [{"zh": [c.zh], "en": c.en, "en_all": [c.en, *c.en_variants], "score": c.score} for c in cands]
     rep = ev.evaluate(entries, ev.load_gold(held2 / "gold.tsv"), ev.load_judged(held2 / "judged.tsv"))
-    assert rep["recall_preferred"] >= 0.43  # 0.439 measured at the default threshold
-    assert rep["precision_all_verdicts"] >= 0.90  # 0.929 measured
+    assert rep["recall_preferred"] >= 0.45  # 0.455 measured at the default threshold (0.439 before one-off names)
+    assert rep["precision_all_verdicts"] >= 0.90  # 0.932 measured
 
 
 def test_dictionary_word_made_of_two_terms_is_kept_as_one_entry():
@@ -241,3 +241,34 @@ def test_dictionary_word_made_of_two_terms_is_kept_as_one_entry():
     ])]
     got = {c.zh: c.en for c in mine(pairs, min_score=0.3)}
     assert got.get("中国人民银行") == "People's Bank of China"
+
+
+def test_one_off_compound_is_proposed_only_as_an_exact_title_case_name():
+    """A multi-word compound seen once has no frequency-based termhood; it is a term when its English is a fixed
+    title-case name that translates it word for word, both ways. Descriptions built of names (nationality +
+    title, title + person, 'X in Y') and lower-case phrases seen once are not proposed."""
+    rows = [
+        ("亚洲基础设施投资银行今年批准了约80亿美元的项目融资。",
+         "The Asian Infrastructure Investment Bank approved about 8 billion US dollars of project financing this year."),
+        ("巴西总统出席了会议。", "The Brazilian President attended the meeting."),
+        ("俄罗斯总统普京表示，双方将加强合作。",
+         "Russian President Vladimir Putin said the two sides would strengthen cooperation."),
+        ("越南胡志明市举办了展览。", "An exhibition was held in Ho Chi Minh City in Vietnam."),
+        ("清洁能源投资继续增长。", "Investment in clean energy continued to grow."),
+    ]
+    pairs = [SegmentPair(zh=z, en=e, position=i, document="d") for i, (z, e) in enumerate(rows)]
+    got = {c.zh: c.en for c in mine(pairs)}
+    assert got.get("亚洲基础设施投资银行") == "Asian Infrastructure Investment Bank"
+    assert not set(got) & {"巴西总统", "俄罗斯总统普京", "俄罗斯总统", "越南胡志明市", "清洁能源投资", "清洁能源"}
+    assert got.get("普京") == "Vladimir Putin" and got.get("胡志明市") == "Ho Chi Minh City"  # the names themselves
+
+
+def test_one_off_name_guards():
+    """The guards of scoring.one_off_name on their own."""
+    from glossary.mine import scoring
+
+    assert scoring.one_off_name("亚洲基础设施投资银行", "Asian Infrastructure Investment Bank")
+    assert not scoring.one_off_name("巴西总统", "Brazilian President")  # place + one common word
+    assert not scoring.one_off_name("越南胡志明市", "Ho Chi Minh City in Vietnam")  # X in Y
+    assert not scoring.one_off_name("总领事馆总领事", "Consulates General")  # English says less than the zh
+    assert not scoring.one_off_name("外事大楼", "Chongqing Foreign Affairs Building")  # 'Chongqing' unexplained

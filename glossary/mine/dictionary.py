@@ -313,3 +313,77 @@ def proper_name_occurrences(texts: list[str]) -> dict[str, list[tuple[int, int, 
                 out.setdefault(text[s : best[s]], []).append((si, s, best[s]))
                 last = best[s]
     return out
+
+
+
+@lru_cache(maxsize=100_000)
+def composable(zh: str) -> bool:
+    """`zh` splits wholly into two or more dictionary words, at most one of them a single character
+    (清洁|能源, 新|能源|汽车, 存款准备金|率): a compound of known words."""
+    n = len(zh)
+    if n < 4 or not all("\u3400" <= c <= "\u9fff" for c in zh):
+        return False
+    index = cedict()
+    best: list[int | None] = [None] * (n + 1)  # fewest single-character words reaching position i
+    best[0] = 0
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(i + 1, min(n, i + 8) + 1):
+            w = zh[i:j]
+            if j - i == n or (w not in index and not (j - i >= 3 and _derived_base(w))):
+                continue
+            got = best[i] + (j - i == 1)
+            if best[j] is None or got < best[j]:
+                best[j] = got
+    return best[n] is not None and best[n] <= 1
+
+
+def _stem_match(a: str, b: str) -> bool:
+    """Two crude stems name the same word: equal, or one starts the other (asia ~ asian, party ~ part)."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and long_.startswith(short)
+
+
+def _cover(zh: str, stems: set[str]) -> tuple[set[str], bool]:
+    """(the English stems some dictionary word inside `zh` explains, every character of `zh` translated): a word is
+    covered when its English or, for two characters, its head's is among `stems` (汽车 ~ vehicle); a lone character
+    may stand for a word it abbreviates (澜湄合作 ~ 'Lancang-Mekong Cooperation')."""
+    explained: set[str] = set()
+    hits: list[tuple[int, int]] = []
+    pcs = pieces(zh)
+    for i, j, ss in pcs:
+        got = {s for s in stems if any(_stem_match(s, x) for x in ss)}
+        if j - i == 1 and not got:
+            abbr = abbreviation_stems(zh[i])
+            got = {s for s in stems if any(_stem_match(s, x) for x in abbr)}
+        if got:
+            explained |= got
+            hits.append((i, j))
+    covered = [False] * len(zh)
+    for i, j, _ in pcs:
+        if (i, j) in hits or (j - i == 2 and (j - 1, j) in hits):
+            covered[i:j] = [True] * (j - i)
+    return explained, all(covered)
+
+
+def exact_cover(zh: str, en: str) -> bool:
+    """Both ways explained: every character of `zh` lies in a dictionary word whose English (or a part's English)
+    the span uses, and every content word of the span is the English of a dictionary word inside `zh` or of a
+    character abbreviating one (清洁能源 ~ 'clean energy', 澜湄合作 ~ 'Lancang-Mekong Cooperation'; not 外事大楼 ~
+    'Chongqing Foreign Affairs Building', whose 'Chongqing' the zh does not say)."""
+    words = [w for w in _WORD.findall(en) if w.lower() not in EN_STOPWORDS]
+    if not words or not zh:
+        return False
+    stems = {stem(w) for w in words}
+    explained, covered = _cover(zh, stems)
+    return covered and explained == stems
+
+
+def covered_by_capitals(zh: str, en: str) -> bool:
+    """Every character of `zh` is translated by some capitalised word of the sentence `en` (the necessary half of
+    exact_cover against a title-case span, cheap enough to decide before pairing)."""
+    caps = {stem(w) for w in _WORD.findall(en) if w[:1].isupper() and w.lower() not in EN_STOPWORDS}
+    return bool(caps) and _cover(zh, caps)[1]

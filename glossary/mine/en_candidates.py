@@ -198,3 +198,12 @@ def parenthesised_acronyms(text: str, tokens: list[EnToken]) -> list[tuple[str, 
                 out.append((text[span[0].start : span[-1].end], acr))
                 break
     return out
+
+
+_TITLE_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:of|and|for|the|on|in|with|to|against))*\s+[A-Z]")
+
+
+def has_title_run(text: str) -> bool:
+    """The text holds two or more capitalised words in a row (inner function words allowed): a place where a
+    multi-word title-case name can be ('Asian Infrastructure Investment Bank', 'Ministry of Commerce')."""
+    return _TITLE_RUN.search(text) is not None

@@ -297,6 +297,9 @@ def mine(
         for z, st in stats.items():
             if st.freq == 1:
                 st.lexical = z in cedict
+                if st.nominal and not (enc.has_title_run(en_text[occ[z][0][0]])
+                                       and dictionary.covered_by_capitals(z, en_text[occ[z][0][0]])):
+                    st.nominal = False  # a one-off compound scores only as a title-case name: none to pair with
         terms = [z for z, st in stats.items() if (st.score() >= MIN_TERMHOOD or scoring.name_like(z, st))
                  and norm_key(z, "zh") not in skip_keys]
         en_toks = EnTokens(en_text)  # this process tokenises only the few segments it still reads
@@ -337,7 +340,8 @@ def mine(
         partial = scoring.partial_name(occ[z], pr.places[best], zh_of, en_text)
         sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, acr, partial,
                               scoring.cut_share(pr.places[best], en_text, occ[z], zh_of),
-                              scoring.overrun_share(pr.places[best], en_text, occ[z], zh_of))
+                              scoring.overrun_share(pr.places[best], en_text, occ[z], zh_of),
+                              scoring.left_cut_share(pr.places[best], en_text) if st.nominal else 0.0)
         score = scoring.score(sig)
         pr.signals = sig
         chosen[z] = (pr, best, competing, local, d, joint, score)

@@ -51,7 +51,8 @@ class Signals:
 
 
 def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float, d: float, joint: int,
-            acronym: bool, partial: bool = False, cut: float = 0.0, overrun: float = 0.0) -> Signals:
+            acronym: bool, partial: bool = False, cut: float = 0.0, overrun: float = 0.0,
+            left_cut: float = 0.0) -> Signals:
     """Termhood with the miner's corrections (names floored, generic phrases and mis-tagged names cut)."""
     th = 0.0 if "fragment" in st.tags else st.score()
     if overrun >= 0.5:
@@ -79,8 +80,53 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
         th = max(th, NAME_TERMHOOD)
     lexical = z in dictionary.cedict()
     cap = title_form(best_surface)
+    if st.nominal and not name:  # a one-off compound: a name only when the English says exactly it, as a name
+        if cap and local >= 0.8 and cut == 0.0 and left_cut == 0.0 and one_off_name(z, best_surface):
+            name = True
+            th = max(th, NAME_TERMHOOD)
+        else:
+            th = min(th, 0.1)
     return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial, cut, lexical, cap, dem,
                    overrun >= 0.5)
+
+
+def one_off_name(z: str, en: str) -> bool:
+    """A compound seen once is lexicalised (a name, not a free phrase) when its English is a fixed title-case name
+    that says exactly the zh, both ways (dictionary.exact_cover: 亚洲基础设施投资银行 'Asian Infrastructure
+    Investment Bank', 世界互联网大会 'World Internet Conference'), and is not one of the compositional patterns a
+    one-off phrase of names usually is:
+    - a thing located in a place, 'X in Y' (越南胡志明市 'Ho Chi Minh City in Vietnam');
+    - a place name + one common dictionary word (巴西总统 'Brazilian President', 老挝总理 'Lao Prime Minister',
+      南宁国际 'Nanning International'): the place's X, a description rather than a name of its own;
+    - fewer than one English content word per three zh characters: the English says less than the zh (two nouns
+      juxtaposed, 总领事馆总领事 'consuls general of the consulates general' → 'Consulates General')."""
+    words = en.split()
+    content = [w for w in words if w.lower() not in dictionary.EN_STOPWORDS]
+    if len(words) < 2 or "in" in words[1:-1] or len(z) > 3 * len(content):
+        return False  # 'X in Y'; or an English that says less than the zh (总领事馆总领事 'Consulates General')
+    if not dictionary.exact_cover(z, en):
+        return False
+    index = dictionary.cedict()
+    for k in range(len(z) - 1, 1, -1):  # the longest proper-name head of the compound
+        if dictionary.is_proper_name(z[:k]):
+            return z[k:] not in index
+    return True
+
+
+def left_cut_share(en_places: list[tuple], en_text) -> float:
+    """Share of the English occurrences of a span preceded directly by a capitalised word inside the sentence:
+    the span starts inside a longer name (论坛年会 'Forum Annual Meeting' of 'World Economic Forum Annual
+    Meeting')."""
+    if not en_places:
+        return 0.0
+    n = 0
+    for seg, _, _, start, _ in en_places:
+        before = en_text[seg][:start].rstrip()
+        prev = before.split()[-1:] or [""]
+        if before and prev[0][:1].isupper() and not before.endswith((".", ":", ";", "!", "?", '"', "“")) \
+                and len(before.split()) > 1:
+            n += 1
+    return n / len(en_places)
 
 
 _TITLE_LINKS = frozenset({"of", "for", "the", "on", "in", "with", "to", "against", "and"})
@@ -143,7 +189,17 @@ def names_follow(stats: dict, occ: dict) -> None:
     """A term always followed by the same word is usually a piece of a longer unit, but not when that word is
     a person's name (联合国秘书长|古特雷斯, 外交部发言人|毛宁): Chinese puts the title before the name. Such
     occurrences count as varied right contexts."""
-    starts = {(si, a) for z, st in stats.items() if _person_like(z, st) for si, a, _ in occ[z]}
+    persons = [z for z, st in stats.items() if _person_like(z, st)]
+    starts = {(si, a) for z in persons for si, a, _ in occ[z]}
+    nominal = [z for z, st in stats.items() if st.nominal]
+    if nominal:
+        titled = starts | {(si, a) for z, st in stats.items() if st.words > 1 and _person_like(z, st, 3)
+                           for si, a, _ in occ[z]}
+        titled |= {(si, b) for z in persons for si, _, b in occ[z]}
+        for z in nominal:
+            if (occ[z][0][0], occ[z][0][2]) in titled:
+                stats[z].nominal = False  # a one-off compound before or ending in a person's name: a title
+                # (乌克兰总统|泽连斯基, 俄罗斯总统|普京): title and name are two entries
     for z, st in stats.items():
         if st.freq < 2 or len(st.right) >= 2 or "fragment" in st.tags:
             continue
@@ -152,9 +208,10 @@ def names_follow(stats: dict, occ: dict) -> None:
             st.right = Counter({f"<name{i}>": 1 for i in range(len(named))} | {"<other>": st.freq - len(named)})
 
 
-def _person_like(z: str, st: zhc.Termhood) -> bool:
-    """A person name candidate: tagged so by jieba, or a transliteration run / dictionary person (added as nz)."""
-    if not (2 <= len(z) <= 8) or st.words != 1:
+def _person_like(z: str, st: zhc.Termhood, max_words: int = 1) -> bool:
+    """A person name candidate: tagged so by jieba, or a transliteration run / dictionary person (added as nz);
+    max_words > 1 admits a transliteration jieba cut into pieces (泽连|斯基)."""
+    if not (2 <= len(z) <= 8) or st.words > max_words:
         return False
     return bool(st.tags.keys() & PERSON_TAGS) or bool(dictionary.surname_stems(z)) or \
         (len(z) >= 3 and sum(c in transliteration.TRANSLIT_CHARS for c in z) >= 0.75 * len(z))

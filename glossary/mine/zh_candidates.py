@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 NAME_TAGS = frozenset({"nr", "ns", "nt", "nz", "nrt", "nrfg"})
+PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})  # a compound ending in a person's name is title + name, two entries
 # Tags a term may not end with / start with (jieba/ICTCLAS tag set).
 _BAD_END_TAGS = frozenset({"u", "uj", "ul", "ug", "uv", "uz", "ud", "p", "c", "d", "r", "q", "x", "y", "e", "o",
                            "ad", "zg", "rr", "rz", "ry", "k"})
@@ -186,6 +187,7 @@ class Termhood:
     entropy: float = 0.0
     loose_edge: bool = False  # a multi-word candidate that starts or ends with a one-character word
     lexical: bool = False  # the whole string is a dictionary word (set by the caller)
+    nominal: bool = False  # a one-off run of noun-like words next to punctuation or a function word
 
     def contexts(self) -> int:
         """Distinct left and right neighbours (the smaller count): branching variety at the boundaries."""
@@ -204,6 +206,8 @@ class Termhood:
                 return 0.8
             if self.lexical:
                 return 0.45
+            if self.nominal:
+                return ONE_OFF_COMPOUND  # worth pairing; the score needs exact translation evidence
             return 0.1  # a one-off phrase assembled from several words is rarely a term
         independence = 1.0 - self.max_parent / self.freq
         f = min(1.0, 0.5 + 0.25 * math.log2(self.freq)) if self.freq > 1 else 0.5
@@ -212,6 +216,12 @@ class Termhood:
 
 
 PRODUCTIVE = 4
+ONE_OFF_COMPOUND = 0.3  # above the miner's pairing floor (0.2), below a one-off dictionary word (0.45)
+# Tags of the words a noun phrase is built from (nouns, names, abbreviations, distinguishing adjectives).
+NOMINAL_TAGS = frozenset({"n", "nz", "nr", "ns", "nt", "nrt", "nrfg", "ng", "vn", "b", "an", "oov"})
+# Tags of the words that close a phrase off from its neighbours (punctuation, particles, prepositions,
+# conjunctions, measure words).
+_FUNCTION_TAGS = frozenset({"x", "u", "uj", "ul", "ug", "uv", "uz", "ud", "p", "c", "q", "y"})
 
 
 def _loose(t: ZhToken) -> bool:
@@ -224,19 +234,24 @@ def _entropy(c: Counter) -> float:
     return -sum(v / tot * math.log2(v / tot) for v in c.values()) if tot else 0.0
 
 
-# per (word, tag): boundary, can start, can start a multi-word candidate, can end, lone-word candidate, loose
-_FLAGS: dict[tuple[str, str], tuple[bool, bool, bool, bool, bool, bool]] = {}
+# per (word, tag): boundary, can start, can start a multi-word candidate, can end, lone-word candidate, loose,
+# noun-like (NOMINAL_TAGS), a function word or punctuation (closes a phrase), can start a noun phrase (a noun-like
+# word or a two-character adjective: 清洁|能源)
+_FLAGS: dict[tuple[str, str], tuple[bool, ...]] = {}
 _EDGE_MARKS: list[str] = []  # "<1>", "<2>" ...: one shared string per boundary context number
 
 
-def _flags(word: str, tag: str) -> tuple[bool, bool, bool, bool, bool, bool]:
+def _flags(word: str, tag: str) -> tuple[bool, ...]:
     key = (word, tag)
     got = _FLAGS.get(key)
     if got is None:
         t = ZhToken(word, tag, 0)
         start = not _boundary(t) and _can_start(t)
         got = _FLAGS[key] = (_boundary(t), start, start and _can_start(t, True), _can_end(t),
-                             single_word_candidate(t), _loose(t))
+                             single_word_candidate(t), _loose(t),
+                             tag in NOMINAL_TAGS and len(word) >= 2 and word not in ZH_STOPWORDS,
+                             tag in _FUNCTION_TAGS or word in ZH_STOPWORDS or not word.strip(),
+                             len(word) >= 2 and word not in ZH_STOPWORDS and (tag in NOMINAL_TAGS or tag == "a"))
     return got
 
 
@@ -296,6 +311,10 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
                                                 tags=new(Counter))
                     if j > i:
                         st.loose_edge = fi[5] or fj[5]
+                        if fi[8] and fj[6] and tags[j] not in PERSON_TAGS \
+                                and (i == 0 or fl[i - 1][7] or j + 1 == n or fl[j + 1][7]) \
+                                and all(fl[k][6] for k in range(i + 1, j)):
+                            st.nominal = True  # decided once, at the first occurrence: only one-offs keep it
                 st.freq += 1
                 st.left[_edge_mark(st.freq) if i == 0 or fl[i - 1][0] else words[i - 1]] += 1
                 st.right[_edge_mark(st.freq) if j + 1 == n or fl[j + 1][0] else words[j + 1]] += 1
@@ -318,7 +337,11 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
     after = {w: len(v) for w, v in lefts.items()}
     del lefts, rights
     _nesting(stats, before, after)
+    from glossary.mine.dictionary import composable
+
     for text, st in stats.items():
+        if st.nominal:  # a one-off compound of dictionary words (清洁|能源, 居民|消费|价格|指数)
+            st.nominal = st.freq == 1 and composable(text)
         st.entropy = min(_entropy(st.left), _entropy(st.right))
         st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
     return stats, occ
