@@ -188,6 +188,20 @@ def test_check_finds_orphans_and_partial_documents(sqlite_svc, sqlite_url, tmp_p
     assert "partial document" in text
 
 
+def test_check_flags_reversed_or_empty_spans_but_not_an_unlocated_source(sqlite_svc, sqlite_url):
+    fill(sqlite_svc)
+    with sqlite3.connect(bk.sqlite_path(sqlite_url)) as c:
+        term, seg = c.execute("SELECT (SELECT MIN(id) FROM terms), (SELECT MIN(id) FROM segments)").fetchone()
+        c.execute("INSERT INTO occurrences (term_id, segment_id, start, \"end\") VALUES (?, ?, 0, 0)", (term, seg))
+    assert bk.check(sqlite_url).ok  # (0, 0): the sentence is evidence, the term was not located in it
+    for start, end in ((5, 3), (4, 4), (-1, 2)):
+        with sqlite3.connect(bk.sqlite_path(sqlite_url)) as c:
+            c.execute("DELETE FROM occurrences WHERE start <> 0 OR \"end\" <> 0")
+            c.execute("INSERT INTO occurrences (term_id, segment_id, start, \"end\") VALUES (?, ?, ?, ?)",
+                      (term, seg, start, end))
+        assert bk.check(sqlite_url).problems == ["1 occurrences with bad offsets"], (start, end)
+
+
 def test_check_on_postgresql_finds_orphan_entries(pg_url):
     s = opened(pg_url)
     fill(s)

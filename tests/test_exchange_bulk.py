@@ -85,3 +85,30 @@ def test_undo_removes_what_an_import_created(svc):
     assert len(svc.history(None)) == 3  # one history row per entry, one group
     svc.undo()
     assert svc.stats()["entries"] == 0
+
+
+def test_sources_are_located_through_folded_dashes_and_script_and_unlocated_ones_pass_the_check(db_url):
+    """A mined term keeps the folded dash (中国-东盟) while its sentence has 中国—东盟; a Traditional sentence holds
+    the Simplified term; a sentence without the term is kept as (0, 0) — `glossary check` accepts all three."""
+    from glossary.store.backup import check
+    from glossary.store.browse import ReviewAdapter
+    from glossary.store.service import GlossaryService
+
+    zh_dash = "深度参与中国—东盟、澜湄合作等多边合作机制。"
+    zh_trad = "中國-東盟合作機制運行良好。"
+    sources = [{"document": "a.txt", "zh": zh_dash, "en": "China–ASEAN cooperation mechanisms"},
+               {"document": "b.txt", "zh": zh_trad, "en": "The China-ASEAN mechanism works well."},
+               {"document": "c.txt", "zh": "双方同意加强合作。", "en": "Both sides agreed to cooperate."}]
+    svc = GlossaryService.open(db_url, user="alice")
+    try:
+        import_entries(svc, [_entry("中国-东盟", "China-ASEAN", sources=sources)])
+        [entry] = list(svc.iter_entries())
+        by_doc = {p.document: p for p in ReviewAdapter(svc).detail(entry.id).evidence}
+    finally:
+        svc.close()
+    assert [zh_dash[a:b] for a, b in by_doc["a.txt"].zh_spans] == ["中国—东盟"]
+    assert [by_doc["a.txt"].en[a:b] for a, b in by_doc["a.txt"].en_spans] == ["China–ASEAN"]
+    assert [zh_trad[a:b] for a, b in by_doc["b.txt"].zh_spans] == ["中國-東盟"]
+    assert by_doc["c.txt"].zh_spans == [] and by_doc["c.txt"].en_spans == []
+    report = check(db_url)
+    assert report.ok, report.problems

@@ -604,7 +604,8 @@ class ReviewAdapter:
         ).all() if seg_ids else []
         spans: dict[tuple[int, str], list] = defaultdict(list)
         for o in occ:
-            spans[(o.segment_id, lang_of[o.term_id])].append((o.start, o.end))
+            if o.end > o.start:  # (0, 0): a source sentence attached to the entry, the term not located in it
+                spans[(o.segment_id, lang_of[o.term_id])].append((o.start, o.end))
         out = []
         for seg in segs:
             zh_spans = list(spans[(seg.id, "zh")])

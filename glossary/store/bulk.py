@@ -16,6 +16,7 @@ from glossary.errors import InputError
 from glossary.store.history import ENTRY_FIELDS, TERM_FIELDS, Action
 from glossary.store.models import Document, Entry, History, Occurrence, Segment, Term, utcnow
 from glossary.store.service import GlossaryService, label, make_terms, term_values
+from glossary.text.normalize import fold_punct, to_simplified
 
 ON_DUPLICATE = ("merge", "skip", "new")
 _ENTRY_COLS = ("status", "subject", "definition", "note", "score", "created_at", "updated_at", "created_by",
@@ -307,14 +308,23 @@ class _Importer:
         term.occurrences.append(Occurrence(segment=seg, start=start, end=end))
 
 
-def _find(text: str, term: Term) -> int | None:
+def _find(text: str, term) -> int | None:
+    """Where the term sits in a source sentence: exact first, then with Traditional→Simplified, case, quotes and
+    dashes folded (a mined term keeps the folded form: 中国-东盟 stands in 中国—东盟). None when it is not there."""
     if not text:
         return None
-    for candidate in (term.text, term.original):
-        if candidate:
-            pos = text.find(candidate) if term.lang == "zh" else text.lower().find(candidate.lower())
-            if pos >= 0:
-                return pos
+    candidates = [c for c in (term.text, term.original) if c]
+    for candidate in candidates:
+        pos = text.find(candidate) if term.lang == "zh" else text.lower().find(candidate.lower())
+        if pos >= 0:
+            return pos
+    hay = fold_punct(to_simplified(text) if term.lang == "zh" else text.lower())
+    if len(hay) != len(text):  # folding dropped a character: offsets would not survive
+        return None
+    for candidate in candidates:
+        pos = hay.find(fold_punct(to_simplified(candidate) if term.lang == "zh" else candidate.lower()))
+        if pos >= 0:
+            return pos
     return None
 
 
