@@ -85,15 +85,43 @@ def test_cuts_are_after_a_mark_and_before_white_space():
         assert text[b - 1] in ".;!" and text[b].isspace()
 
 
-def test_default_workers_serial_unless_the_environment_says(monkeypatch):
+def test_default_workers_every_core_unless_the_environment_says(monkeypatch):
     from glossary.lint.checks import default_workers
 
     monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
-    assert Options().workers == 1
+    assert Options().workers is None and default_workers() is None  # every core, for large drafts
     monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "2")
     assert Options().workers == 2 and default_workers() == 2
-    monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "zero")
+    monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "1")
     assert Options().workers == 1
+    monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "zero")
+    assert Options().workers is None
+
+
+def test_default_lints_a_small_draft_serially(monkeypatch):
+    """Below 2 × min_chunk_chars nothing is forked, whatever the number of cores."""
+    monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
+    g = _small_glossary()
+    text = "The ILSTC grew. Officials praised the New Western Land-Sea Corridor. " * 100
+    assert parallel.plan(_doc(text), g, 2, Options().min_chunk_chars) is None
+
+
+def test_project_scope_and_several_chunks_per_process_keep_the_serial_findings():
+    """Inconsistency across a project of two drafts, each split over the parent and a child (two chunks
+    each: the child sends only the matches the whole-document checks can use)."""
+    g = _small_glossary()
+    a = "The economic zone met. The ILSTC grew. " * 200 + "The Economic Circle met. " * 50
+    b = "The Economic Circle met; the New Western Land-Sea Corridor opened. " * 300
+    docs = [_doc(a, "a.txt"), _doc(b, "b.txt")]
+    for scope in ("document", "project"):
+        serial = lint_documents(docs, g, Options(workers=1), scope)
+        parallel.last_run.clear()
+        split = lint_documents(docs, g, Options(workers=2, min_chunk_chars=1_000), scope)
+        assert parallel.last_run.get("chunks", 1) == 2
+        assert [dataclasses.astuple(x) for x in split] == [dataclasses.astuple(x) for x in serial]
+        assert {"inconsistent-translation", "acronym-before-expansion", "deprecated-term"} <= {x.check for x in serial}
+    chunks = parallel.plan(docs[1], g, 2, 1_000)  # 2 per worker: the parent lints two, the child two
+    assert len(chunks) == 4 and parallel.groups(len(chunks), 2) == [[0, 1], [2, 3]]
 
 
 def test_workers_from_the_environment_split_a_large_draft_and_keep_the_serial_findings(monkeypatch):

@@ -19,7 +19,7 @@ import os
 import re
 import time
 
-from glossary.lint.matcher import Glossary, Match
+from glossary.lint.matcher import Glossary, Match, is_acronym
 from glossary.lint.source import LintDocument, Region
 
 _MARKS = ".,;:!?"
@@ -87,16 +87,16 @@ def _prev_mark(text: str, marks: str, end: int) -> int:
         lo = max(0, lo - 65536)
 
 
-def plan(doc: LintDocument, g: Glossary, workers: int, min_chars: int = MIN_CHUNK_CHARS
+def plan(doc: LintDocument, g: Glossary, workers: int, min_chars: int = MIN_CHUNK_CHARS, per_worker: int = 2
          ) -> list[tuple[int, int, int, int]] | None:
-    """(extended start, start, end, extended end) file offsets per chunk, or None to lint serially.
-    Only English-only drafts of one region qualify (bilingual checks need aligned pairs)."""
+    """(extended start, start, end, extended end) file offsets per chunk (up to workers × per_worker), or None
+    to lint serially. Only English-only drafts of one region qualify (bilingual checks need aligned pairs)."""
     if workers < 2 or doc.kind != "en" or len(doc.regions) != 1 or not g.cut_marks \
             or "fork" not in multiprocessing.get_all_start_methods():
         return None  # (without fork every worker would have to unpickle the glossary: not worth it)
     r = doc.regions[0]
     text = r.text
-    bounds = cuts(text, g.cut_marks, workers * 2, min_chars)
+    bounds = cuts(text, g.cut_marks, workers * per_worker, min_chars)
     if len(bounds) < 3:
         return None
     m = margin(g)
@@ -108,8 +108,9 @@ def plan(doc: LintDocument, g: Glossary, workers: int, min_chars: int = MIN_CHUN
     return out
 
 
-def _work(k: int):
-    """One chunk: status, spelling and near-match findings, plus compact matches for the parent."""
+def _work(k: int, compact: bool = True):
+    """One chunk: status, spelling and near-match findings, plus its matches for the whole-document checks
+    (compact: as plain tuples for the pipe, the surface left out as the parent slices it from the text)."""
     from glossary.lint.checks import check_near_misses, check_spelling, check_status
 
     c0 = time.process_time()
@@ -120,43 +121,119 @@ def _work(k: int):
     sc = g.scan_en(region.text, x0, f, lean=True)
     hits = [m for m in sc.matches if a <= m.start < b]
     near = check_near_misses(g, [(region, sc)], threshold, keep=(a, b))
-    compact = [(m.start, m.end, m.surface, m.concept.index, _term_index(m), m.form, m.acronym) for m in hits]
     status, spelling = check_status(hits), check_spelling(hits)
-    return status, spelling, near, compact, time.process_time() - c0
+    if compact:
+        memo: dict[int, bool] = {}
+        hits = [(m.start, m.end, m.concept.index, _term_index(m), m.form, m.acronym) for m in hits
+                if _whole_document(m.concept, memo)]
+    return status, spelling, near, hits, time.process_time() - c0
+
+
+def _whole_document(c, memo: dict[int, bool]) -> bool:
+    """Whether the whole-document checks can use a match of this concept in an English-only draft:
+    acronym-before-expansion only looks at concepts with an acronym, inconsistent-translation only at
+    concepts with two or more admitted full forms (missing-term is for bilingual documents only). Other
+    matches never reach a finding there, so workers leave them out of what they send."""
+    out = memo.get(c.index)
+    if out is None:
+        full = set()
+        out = False
+        for t in c.terms("en"):
+            if is_acronym(t):
+                out = True
+                break
+            if t.status in ("preferred", "admitted") and t.term_type not in ("abbreviation", "shortForm"):
+                full.add(t.text)
+        out = memo[c.index] = out or len(full) >= 2
+    return out
 
 
 def _term_index(m: Match) -> int:
     return next(i for i, t in enumerate(m.concept.entry.terms) if t is m.term)
 
 
+def _child(group: list[int], conn) -> None:
+    """A forked worker: its chunks' results down the pipe (or the error, re-raised by the parent)."""
+    try:
+        c0 = time.process_time()
+        parts = [_work(k) for k in group]
+        conn.send(("ok", parts, time.process_time() - c0))
+    except BaseException as exc:  # pragma: no cover - reported by the parent
+        conn.send(("error", f"{type(exc).__name__}: {exc}", 0.0))
+    finally:
+        conn.close()
+
+
+def groups(n_chunks: int, procs: int) -> list[list[int]]:
+    """Consecutive chunks per process, as even as the counts allow (the parent takes the first group)."""
+    size, extra = divmod(n_chunks, procs)
+    out, at = [], 0
+    for p in range(procs):
+        n = size + (1 if p < extra else 0)
+        out.append(list(range(at, at + n)))
+        at += n
+    return out
+
+
 def run(doc: LintDocument, g: Glossary, threshold: float, chunks: list[tuple[int, int, int, int]], workers: int):
-    """(status, spelling, near-match findings, hits in document order) over forked workers."""
+    """(status, spelling, near-match findings, hits in document order): the parent lints the first group of
+    chunks itself while workers-1 forked children lint the others (no pool: one fork per child, nothing
+    pickled but the children's results, and the parent's own matches are used as they are)."""
     global _JOB
     _JOB = (doc, g, threshold, chunks)
     # the children's collections then never touch (and copy) the parent's pages. No gc.unfreeze() afterwards:
     # it would hand the glossary frozen by matcher.settle back to the collector as well
     gc.freeze()
+    ctx = multiprocessing.get_context("fork")
+    plan_ = groups(len(chunks), min(workers, len(chunks)))
+    children = []
     try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(workers, len(chunks))) as pool:
-            parts = pool.map(_work, range(len(chunks)), chunksize=1)
-            pool.close()
-            pool.join()  # reaped: their CPU time shows in RUSAGE_CHILDREN
+        for group in plan_[1:]:
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(group, send), daemon=True)
+            proc.start()
+            send.close()
+            children.append((proc, recv))
+        c0 = time.process_time()
+        parts = [_work(k, compact=False) for k in plan_[0]]
+        process_cpu = [time.process_time() - c0]
+        errors = []
+        for proc, recv in children:
+            try:
+                state, got, cpu = recv.recv()
+            except EOFError:
+                state, got, cpu = "error", f"worker exited with {proc.exitcode}", 0.0
+            recv.close()
+            if state != "ok":
+                errors.append(got)
+            else:
+                parts += got
+                process_cpu.append(cpu)
     finally:
         _JOB = None
+        for proc, _ in children:
+            proc.join()  # reaped: their CPU time shows in RUSAGE_CHILDREN
+    if errors:
+        raise RuntimeError("lint worker failed: " + "; ".join(errors))
     f = doc.regions[0].file
+    text = f.text
     status, spelling, near, hits = [], [], [], []
     seen: set[tuple[int, int]] = set()
     last_run.clear()
-    last_run.update(chunks=len(chunks), workers=min(workers, len(chunks)), chunk_cpu=[p[-1] for p in parts])
-    for st, sp, nr, compact, _ in parts:
+    last_run.update(chunks=len(chunks), workers=len(plan_), chunk_cpu=[p[-1] for p in parts],
+                    process_cpu=process_cpu, parent_chunks=len(plan_[0]))
+    concepts = g.concepts
+    for st, sp, nr, got, _ in parts:
         status += st
         spelling += sp
         for x in nr:  # a window straddling a cut can be found from both sides: keep the first, as serially
             if (x.start, x.end) not in seen:
                 seen.add((x.start, x.end))
                 near.append(x)
-        for start, end, surface, ci, ti, form, acronym in compact:
-            c = g.concepts[ci]
-            hits.append(Match(start, end, surface, "en", c, c.entry.terms[ti], form, acronym, f))
+        if got and not isinstance(got[0], tuple):
+            hits += got
+            continue
+        for start, end, ci, ti, form, acronym in got:
+            c = concepts[ci]
+            hits.append(Match(start, end, text[start:end], "en", c, c.entry.terms[ti], form, acronym, f))
     return status, spelling, near, hits
