@@ -223,7 +223,7 @@ def test_second_heldout_genre_is_evaluated_with_its_gold():
     assert "亚东" not in got and "爱华" not in got  # their pieces are not proposed
     entries = [{"zh": [c.zh], "en": c.en, "en_all": [c.en, *c.en_variants], "score": c.score} for c in cands]
     rep = ev.evaluate(entries, ev.load_gold(held2 / "gold.tsv"), ev.load_judged(held2 / "judged.tsv"))
-    assert rep["recall_preferred"] >= 0.45  # 0.455 measured at the default threshold (0.439 before one-off names)
+    assert rep["recall_preferred"] >= 0.48  # 0.485 measured at the default threshold (0.439 before one-off compounds)
     assert rep["precision_all_verdicts"] >= 0.90  # 0.932 measured
 
 
@@ -272,3 +272,25 @@ def test_one_off_name_guards():
     assert not scoring.one_off_name("越南胡志明市", "Ho Chi Minh City in Vietnam")  # X in Y
     assert not scoring.one_off_name("总领事馆总领事", "Consulates General")  # English says less than the zh
     assert not scoring.one_off_name("外事大楼", "Chongqing Foreign Affairs Building")  # 'Chongqing' unexplained
+
+
+def test_one_off_dictionary_compound_needs_specialised_vocabulary():
+    """A dictionary compound seen once is proposed when one of its words is rare in general Chinese (jieba's
+    dictionary counts: specialised vocabulary) and its English is the exact phrase; a dictionary collocation of
+    everyday words seen once (经济发展 'economic development') is not."""
+    from glossary.mine import scoring
+    from glossary.mine import zh_candidates as zhc
+
+    assert zhc.rarest_part("存款准备金率") <= zhc.GENERAL_RARE < zhc.rarest_part("经济发展")
+    assert scoring.specialised_word("居民消费价格指数", "consumer price index", 1.0)
+    assert not scoring.specialised_word("经济发展", "economic development", 1.0)
+    assert not scoring.specialised_word("居民消费价格指数", "Consumer Price Index", 1.0)  # lower-case phrase only
+    assert not scoring.specialised_word("存款准备金率", "reserve requirement ratio", 0.5)  # exact translation only
+    rows = [
+        ("中国人民银行宣布下调存款准备金率。", "The People's Bank of China announced a cut in the reserve requirement ratio."),
+        ("我们关注经济发展。", "We follow economic development."),
+    ]
+    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                     for i, (z, e) in enumerate(rows)])}
+    assert got.get("存款准备金率") == "reserve requirement ratio"
+    assert "经济发展" not in got

@@ -85,9 +85,26 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
             name = True
             th = max(th, NAME_TERMHOOD)
         else:
-            th = min(th, 0.1)
+            th = min(th, 0.45 if st.lexical else 0.1)  # as any one-off phrase (a dictionary word keeps its floor)
+    if st.freq == 1 and st.lexical and st.words >= 2 and not name and specialised_word(z, best_surface, local):
+        th = max(th, SPECIALISED_TERMHOOD)
     return Signals(local, d, joint, acronym, th, name, generic, st.freq, partial, cut, lexical, cap, dem,
                    overrun >= 0.5)
+
+
+SPECIALISED_TERMHOOD = 0.7  # as a name's floor: a one-off dictionary compound of specialised vocabulary
+
+
+def specialised_word(z: str, en: str, local: float) -> bool:
+    """A dictionary compound seen once is a term, not a free collocation, when it is specialised vocabulary: one
+    of the words it is built of is rare in general Chinese (jieba's dictionary counts, zh_candidates.rarest_part:
+    居民消费|价格指数, 存款|准备金率), where a collocation of everyday words is not (经济|发展 'economic
+    development', 世界|和平 'world peace', 外国|媒体 'foreign media' are dictionary words too). Its English must
+    be the exact lower-case phrase (two or more words, every word explained both ways), as for a name."""
+    words = en.split()
+    if local < 0.8 or len(words) < 2 or not all(w[:1].islower() for w in words):
+        return False
+    return zhc.rarest_part(z) <= zhc.GENERAL_RARE and dictionary.exact_cover(z, en)
 
 
 def one_off_name(z: str, en: str) -> bool:
