@@ -162,3 +162,22 @@ def test_numpy_en_view_equals_the_string_view(tokens):
         assert a.tolist() == b.tolist()
     assert got.han == has_han(text)
     assert [got.orig(i) for i in range(len(got.norm) + 1)] == [want.orig(i) for i in range(len(want.norm) + 1)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=25), st.sampled_from([" ", "\n", " the ", ", "]))
+def test_anchor_search_with_matches_blanked_finds_exactly_the_free_hits(tokens, sep):
+    """anchor_hits with the exact matches' spans blanked = every hit, less those overlapping a match."""
+    from glossary.lint.matcher import anchor_hits
+    import numpy as np
+
+    text = sep.join(tokens)
+    sc = G.scan_en(text, 0, None, lean=True)
+    norm = sc.view.norm
+    p, e, key = anchor_hits(G, norm)
+    want = [(a, b, k) for a, b, k in zip(p.tolist(), e.tolist(), key.tolist())
+            if not _overlaps(sc.ends, sc.starts, a, b)]
+    got = anchor_hits(G, norm, np.asarray(sc.starts, np.int64), np.asarray(sc.ends, np.int64))
+    assert list(zip(*(x.tolist() for x in got))) == want
+    if norm.isascii() and len(sc.starts):
+        assert len(want) < len(p) or not any(_overlaps(sc.ends, sc.starts, a, b) for a, b in zip(p, e))

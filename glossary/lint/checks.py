@@ -219,8 +219,11 @@ def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], th
     window starts j words left of the anchor and ends no earlier than a known point (see _plain_items), so it
     needs j words before the anchor and no match overlapping that stretch (else _overlaps drops it); and the
     neighbour pre-filter (prev3/next3 near the anchor) runs on code-point arrays."""
-    p, e, key = anchor_hits(g, norm)
-    plain = _plain_items(g, norm, p, e, key, starts, ends, threshold, cp) if len(p) else []
+    far = len(norm) + 1  # a sentinel match past the text, so the arrays are never empty
+    m_starts = np.asarray(starts + [far], np.int64)
+    m_ends = np.asarray(ends + [far], np.int64)
+    p, e, key = anchor_hits(g, norm, m_starts[:-1], m_ends[:-1])
+    plain = _plain_items(g, norm, p, e, key, m_starts, m_ends, threshold, cp) if len(p) else []
     auto = g.anchor_auto
     items = ((pp, ee, *auto.item(kk, rr), (ss, ww)) for pp, ee, kk, rr, ss, ww in plain)
     if g.marked_anchor_auto is None:
@@ -235,13 +238,12 @@ def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], th
     yield from heapq.merge(items, marked, key=lambda x: (x[0], x[1]))
 
 
-def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.ndarray, starts: list[int],
-                 ends: list[int], threshold: float, cp: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
+def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.ndarray, m_starts: np.ndarray,
+                 m_ends: np.ndarray, threshold: float, cp: np.ndarray | None = None
+                 ) -> list[tuple[int, int, int, int]]:
     """(p, e, key, rank of the item in the key's list) of the plain anchor items that pass the bulk filters
-    (see _anchor_items), the neighbour pre-filter included."""
-    far = len(norm) + 1  # a sentinel match past the text, so the arrays are never empty
-    m_starts = np.asarray(starts + [far], np.int64)
-    m_ends = np.asarray(ends + [far], np.int64)
+    (see _anchor_items), the neighbour pre-filter included. m_starts/m_ends: the exact matches' norm spans,
+    sorted, with a sentinel span past the text at the end."""
     k = np.searchsorted(m_starts, e, "left") - 1  # the last match starting before the anchor ends
     free = (k < 0) | (m_ends[np.maximum(k, 0)] <= p)
     p, e, key = p[free], e[free], key[free]

@@ -562,13 +562,26 @@ def gram_codes(cp: np.ndarray, at: np.ndarray, length: int) -> np.ndarray:
     return np.where(ok, out, -1)
 
 
-def anchor_hits(g: "Glossary", norm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(norm starts, norm ends, key indices) of the plain whole-word anchor hits, in text order."""
+def anchor_hits(g: "Glossary", norm: str, starts: np.ndarray | None = None, ends: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(norm starts, norm ends, key indices) of the plain whole-word anchor hits, in text order.
+
+    starts/ends (sorted, disjoint norm spans of exact matches): leave out every hit overlapping one, as the
+    near-match search does, by blanking the spans before searching (fewer hits to make and filter). A match
+    starts and ends on a word, so a space next to a word outside it is outside it too: exactly the hits that
+    overlap no match are found."""
     if g.anchor_auto is None:
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
     padded = " " + norm + " "
     data = padded.encode("utf-8", "surrogatepass").translate(_TO_MARK_BYTES)  # anchor_text, as UTF-8
+    if starts is not None and len(starts) and len(data) == len(padded):  # (ASCII: byte = character offsets)
+        toggle = np.zeros(len(data) + 1, bool)
+        toggle[starts + 1] = True  # norm offset i is anchor-text offset i + 1
+        toggle[ends + 1] ^= True
+        buf = np.frombuffer(data, np.uint8).copy()
+        buf[np.logical_xor.accumulate(toggle)[:-1]] = 2
+        data = buf.tobytes()
     found = find_utf8(g.anchor_auto._ac, data, overlapping=True, chars=padded)
     if len(found) > 1:
         found = found[np.argsort(found[:, 1], kind="stable")]
