@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from math import fsum
@@ -156,3 +157,59 @@ def test_interned_evidence_equals_set_evidence(seed_file):
                     checked += 1
                     matched += got[0] > 0.3
     assert checked > 100 and matched > 5
+
+
+# ----------------------------------------------------------------------------- specialised bead DP vs dp_align
+
+
+def _seed_model(seed_file, ratio=None):
+    blocks = split_blocks((SEEDS / seed_file).read_text(encoding="utf-8"))
+    zh = [(match_form(s), bi) for bi, b in enumerate(blocks) if b.lang == "zh" for s in sentences(b.text, "zh")]
+    en = [(s, bi) for bi, b in enumerate(blocks) if b.lang == "en" for s in sentences(b.text, "en")]
+    ef = [en_features(s) for s, _ in en]
+    names = name_index(ef)
+    zf = [zh_features(s, names=names) for s, _ in zh]
+    model = CostModel(zf, ef, Params(), [b for _, b in zh], [b for _, b in en], ratio=ratio)
+    return model
+
+
+def test_model_dp_equals_bounded_dp_align_on_seeds():
+    """Same beads and the same per-bead costs (bit for bit), whole documents, windows and narrow bands, two
+    length ratios (one far off, so that skips and multi-sentence beads win often)."""
+    from glossary.align.beads import diagonal_band, dp_align
+    from glossary.align.search import model_dp
+
+    kinds = set()
+    for seed_file, ratio in itertools.product(sorted(p.name for p in SEEDS.glob("*.txt")), (None, 6.0)):
+        model = _seed_model(seed_file, ratio)
+        n, m = model.n, model.m
+        cases = [(0, 0, n, m, None)]
+        for w in (2, 5):
+            cases.append((0, 0, n, m, diagonal_band(n, m, w)))
+        for i0 in range(0, max(1, n - 6), 5):
+            j0 = min(m - 1, i0)
+            cases.append((i0, j0, min(7, n - i0), min(9, m - j0), None))
+        for i0, j0, a, b, band in cases:
+            want = dp_align(a, b, model, band, offset=(i0, j0), bounded=True)
+            got = model_dp(a, b, model, band, offset=(i0, j0))
+            assert [(x.zh_start, x.zh_end, x.en_start, x.en_end, x.cost) for x in got] == \
+                   [(x.zh_start, x.zh_end, x.en_start, x.en_end, x.cost) for x in want], (ratio, i0, j0, a, b)
+            kinds |= {x.kind for x in got}
+    assert {"1-1", "1-0", "0-1"} <= kinds and kinds - {"1-1", "1-0", "0-1"}  # multi-sentence beads were exercised
+
+
+def test_model_dp_breaks_ties_like_dp_align():
+    """A model whose beads all cost the same (no words, equal lengths, skip = 1-1 cost): only the tie rule decides."""
+    from glossary.align.anchors import Features
+    from glossary.align.beads import dp_align
+    from glossary.align.search import model_dp
+
+    for skip in (0.0, 0.5, 1.0, 2.0):
+        zf = [Features(length=10, anchors=frozenset()) for _ in range(6)]
+        ef = [Features(length=10, anchors=frozenset()) for _ in range(7)]
+        p = Params(skip=skip, lex_threshold=0.0, prior={k: 0.0 for k in Params().prior}, orphan=0.0, cross_block=0.0)
+        model = CostModel(zf, ef, p, ratio=1.0)
+        want = dp_align(6, 7, model, bounded=True)
+        got = model_dp(6, 7, model)
+        assert [(x.zh_start, x.zh_end, x.en_start, x.en_end, x.cost) for x in got] == \
+               [(x.zh_start, x.zh_end, x.en_start, x.en_end, x.cost) for x in want], skip

@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from glossary.align.anchors import Features, GlossaryAnchors, en_features, name_index, zh_features
-from glossary.align.beads import Bead, banded_align, dp_align, fix_band
+from glossary.align.beads import Bead, banded_align, fix_band
+from glossary.align.search import model_dp
 
 
 @dataclass
@@ -95,29 +96,42 @@ class Coded:
     nstems: int
 
 
+class _Interner(dict):
+    """string -> next id, assigned on first look-up (map() over it stays in C)."""
+
+    def __missing__(self, key: str) -> int:
+        v = self[key] = len(self)
+        return v
+
+
+class _BitInterner(dict):
+    """string -> its own bit (1 << next id), assigned on first look-up."""
+
+    def __missing__(self, key: str) -> int:
+        v = self[key] = 1 << len(self)
+        return v
+
+
 def code_features(zf: list[Features], ef: list[Features]) -> Coded:
     """Intern the features of one document (or one batch of pairs)."""
-    sid: dict[str, int] = {}
-    sdef = sid.setdefault
+    sid = _Interner()
+    sget = sid.__getitem__
     est, eids = [], []
     for f in ef:
-        ids = [sdef(st, len(sid)) for st in f.stems]  # new stems get the next id
+        ids = list(map(sget, f.stems))  # new stems get the next id
         m = 0
         for b in ids:
             m |= 1 << b
         est.append(m)
         eids.append(ids)
-    tid: dict[str, int] = {}
-    tdef = tid.setdefault
+    bit = _BitInterner().__getitem__
 
-    def code(strings) -> int:
-        m = 0
-        for s in strings:
-            m |= 1 << tdef(s, len(tid))
-        return m
+    def code(strings) -> int:  # distinct strings (a set): the sum of their bits = their OR
+        return sum(map(bit, strings if isinstance(strings, (frozenset, set)) else set(strings)))
 
     gcache: dict = {}
     zmask, zgl = [], []
+    sidget = sid.get
     for f in zf:
         ws = []
         u = 0
@@ -126,7 +140,7 @@ def code_features(zf: list[Features], ef: list[Features]) -> Coded:
             if m is None:
                 m = 0
                 for st in g:
-                    b = sid.get(st)
+                    b = sidget(st)
                     if b is not None:
                         m |= 1 << b
                 gcache[g] = m
@@ -137,7 +151,7 @@ def code_features(zf: list[Features], ef: list[Features]) -> Coded:
     return Coded(
         zlen=[f.length for f in zf], elen=[f.length for f in ef], zwords=[f.words for f in zf], zmask=zmask,
         zgl=zgl, zanc=[code(f.anchors) for f in zf], znam=[code(f.names) for f in zf],
-        znum=[code(x for x in f.numbers if x.startswith("n:")) for f in zf],
+        znum=[code({x for x in f.numbers if x.startswith("n:")}) for f in zf],
         est=est, eids=eids, eanc=[code(f.anchors) for f in ef], enam=[code(f.names) for f in ef],
         enum=[code(f.numbers) for f in ef], nstems=len(sid))
 
@@ -388,14 +402,19 @@ class CostModel:
                       - p.anchor_weight * min(anchors, 4 * max(a, b)) + p.cross_block * self.crossings(i0, a, j0, b))
                 if lb - 1e-7 >= limit:
                     return lb
-            dice, anchors, missing = self.evidence(i0, a, j0, b)
-            cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
-            cost += -p.anchor_weight * anchors + p.number_miss * missing
-            cost += p.cross_block * self.crossings(i0, a, j0, b)
-            return cost + p.orphan * self.orphans(i0, a, j0, b)
+            return self._exact_multi(cost, i0, a, j0, b)
         dice, anchors, missing = self._ev.get((i0, 1, j0, 1)) or self.evidence(i0, 1, j0, 1)
         cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
         return cost + (-p.anchor_weight * anchors + p.number_miss * missing)  # 1-1: no block crossings
+
+    def _exact_multi(self, cost: float, i0: int, a: int, j0: int, b: int) -> float:
+        """Exact cost of a multi-sentence bead whose prior + length cost is `cost` (not pruned)."""
+        p = self.p
+        dice, anchors, missing = self.evidence(i0, a, j0, b)
+        cost += p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
+        cost += -p.anchor_weight * anchors + p.number_miss * missing
+        cost += p.cross_block * self.crossings(i0, a, j0, b)
+        return cost + p.orphan * self.orphans(i0, a, j0, b)
 
     def orphans(self, i0: int, a: int, j0: int, b: int) -> int:
         """Members of a multi-sentence bead that barely match the other side (likely untranslated extras)."""
@@ -551,7 +570,7 @@ def _solve_groups(block_path: list[Bead], zb: list[int], eb: list[int], band: li
         if z1 == z0 and e1 == e0:
             return
         rows = [(min(max(lo - e0, 0), e1 - e0), min(max(hi - e0, 0), e1 - e0)) for lo, hi in band[z0:z1 + 1]]
-        sub = dp_align(z1 - z0, e1 - e0, model, fix_band(rows, e1 - e0), offset=(z0, e0), bounded=True)
+        sub = model_dp(z1 - z0, e1 - e0, model, fix_band(rows, e1 - e0), offset=(z0, e0))
         out.extend(Bead(bd.zh_start + z0, bd.zh_end + z0, bd.en_start + e0, bd.en_end + e0) for bd in sub)
 
     for bd in block_path:
@@ -624,7 +643,7 @@ def anchored_walk(n: int, m: int, model: CostModel, p: Params) -> list[Bead]:
         if target is None and (n - i) * (m - j) > 250_000:  # huge unsynchronised tail: banded search
             sub = banded_align(n - i, m - j, lambda a0, a, b0, b: model(a0 + i, a, b0 + j, b))
         else:
-            sub = dp_align(i2 - i, j2 - j, model, offset=(i, j), bounded=True)
+            sub = model_dp(i2 - i, j2 - j, model, offset=(i, j))
         out.extend(Bead(bd.zh_start + i, bd.zh_end + i, bd.en_start + j, bd.en_end + j) for bd in sub)
         i, j = (i2, j2) if target or (n - i) * (m - j) <= 250_000 else (n, m)
     return out
