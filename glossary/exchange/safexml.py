@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -79,29 +80,33 @@ def parse_bytes(data: bytes, name: str = "<xml>") -> etree._Element:
 def iter_elements(path: str | Path, local_names: set[str]) -> Iterator[etree._Element]:
     """Stream the elements with these local names (any namespace), freeing memory as it goes.
 
-    The root element is yielded first (as a ('root', element) pair is not needed: callers inspect
-    `element.getroottree().getroot()`); each yielded element is cleared after the caller is done.
+    Callers inspect `element.getroottree().getroot()` for the root; each yielded element is cleared after the
+    caller is done. lxml filters the tags in C (`{*}name`), so other elements never reach Python.
     """
     check_prolog(path)
-    ctx = etree.iterparse(str(path), events=("end",), **_parser_options())
+    ctx = etree.iterparse(str(path), events=("end",), tag=[f"{{*}}{n}" for n in sorted(local_names)],
+                          **_parser_options())
     try:
         for _event, el in ctx:
-            if not isinstance(el.tag, str):
-                continue
-            if etree.QName(el).localname in local_names:
-                yield el
-                el.clear(keep_tail=False)
-                parent = el.getparent()
-                if parent is not None:
-                    while el.getprevious() is not None:
-                        del parent[0]
+            yield el
+            el.clear(keep_tail=False)
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
     except etree.XMLSyntaxError as exc:
         raise xml_error(path, exc) from None
 
 
 def local(el) -> str:
     """Local name of an element (namespace dropped); '' for comments/PIs."""
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+@lru_cache(maxsize=4096)
+def _local_name(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -109,4 +114,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def text_of(el) -> str:
     """All text inside an element (inline markup flattened)."""
+    if not len(el):
+        return el.text or ""
     return "".join(el.itertext())
