@@ -38,9 +38,9 @@ class View:
     _at: list[int] = field(default_factory=list)  # norm offsets where a shift starts
     _shift: list[int] = field(default_factory=list)  # original - norm from that offset on
     same: str | None = None  # English views: the original at norm offsets, a collapsed run as one NUL
-    # English views, as arrays (see en_view): code points of norm and of same, and per norm offset i the
-    # number of offsets before i where the lower-cased `same` differs from norm (a folded separator other
-    # than a plain space, or a collapsed run's NUL); None until asked for (see arrays())
+    # English views, as arrays (see en_view): code points of norm and of same, and the norm offsets where
+    # the lower-cased `same` differs from norm (a folded separator other than a plain space, or a collapsed
+    # run's NUL), sorted; None until asked for (see arrays())
     cp: np.ndarray | None = field(default=None, repr=False, compare=False)
     same_cp: np.ndarray | None = field(default=None, repr=False, compare=False)
     diffs: np.ndarray | None = field(default=None, repr=False, compare=False)
@@ -67,13 +67,14 @@ def view_arrays(norm: str, same: str) -> tuple[np.ndarray, np.ndarray, np.ndarra
     cp = _codepoints(norm)
     same_cp = _codepoints(same)
     low = _codepoints(_lower_same_length(same))
-    return cp, same_cp, _prefix(low != cp)
+    return cp, same_cp, np.flatnonzero(low != cp)
 
 
-def _prefix(flags: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(flags) + 1, np.int64)
-    np.cumsum(flags, out=out[1:])
-    return out
+def differs(diffs: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per span [start, end): whether one of the sorted offsets `diffs` falls inside it."""
+    k = np.searchsorted(diffs, start, "left")
+    return (k < len(diffs)) & (diffs[np.minimum(k, len(diffs) - 1)] < end) if len(diffs) \
+        else np.zeros(len(start), bool)
 
 
 def _lower_same_length(text: str) -> str:
@@ -141,6 +142,7 @@ def _fold_char(c: str) -> str:
 _LATIN_END = 0x250
 _LATIN_FOLD = _latin_fold_table()
 _ASCII_FOLD_NP = _LATIN_FOLD[:256].astype(np.uint8)
+_LATIN_FOLD_BIG = np.append(_LATIN_FOLD, 32).astype(np.uint16)  # [0x250]: characters above, fixed up after
 
 
 def _fold_cp(raw: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -149,7 +151,7 @@ def _fold_cp(raw: np.ndarray) -> tuple[np.ndarray, bool]:
     if raw.dtype == np.uint8:
         return _ASCII_FOLD_NP[raw], False
     big = raw >= _LATIN_END
-    out = _LATIN_FOLD[np.where(big, 0, raw)]
+    out = _LATIN_FOLD_BIG[np.minimum(raw, _LATIN_END)].astype(raw.dtype, copy=False)
     han = False
     if big.any():
         chars, inverse = np.unique(raw[big], return_inverse=True)
@@ -166,7 +168,19 @@ def _decode(cp: np.ndarray) -> str:
         return cp.astype(np.uint8).tobytes().decode("latin-1")
     if int(cp.max()) < 256:
         return cp.astype(np.uint8).tobytes().decode("latin-1")
+    if cp.dtype == np.uint16:  # (only for texts without surrogates: see _narrow_codepoints)
+        return cp.tobytes().decode("utf-16-le", "surrogatepass")
     return cp.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _narrow_codepoints(text: str) -> np.ndarray:
+    """Code points in the narrowest array: uint8 for ASCII, uint16 for text without surrogates, else uint32."""
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), np.uint8)
+    out = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), np.uint16)
+    if len(out) == len(text) and not ((out >= 0xD800) & (out < 0xE000)).any():
+        return out
+    return _codepoints(text)
 
 
 def en_view(text: str) -> View:
@@ -176,16 +190,13 @@ def en_view(text: str) -> View:
     match whose surface is a term as written is recognised without mapping offsets back (see _match_en);
     and the views as code-point arrays for the bulk scan (see View). All in numpy over the code points;
     _en_view_strings gives the same strings."""
-    if text.isascii():
-        raw = np.frombuffer(text.encode("ascii"), np.uint8)
-    else:
-        raw = _codepoints(text)
+    raw = _narrow_codepoints(text)
     folded, han = _fold_cp(raw)
     sp = folded == 32
     diff = sp & (raw != 32)  # a separator other than a plain space: lower-cased original != norm there
     pair = sp[1:] & sp[:-1]  # offset i + 1 is a space after a space: collapsed
     if not pair.any():
-        return View(_decode(folded), same=text, cp=folded, same_cp=raw, diffs=_prefix(diff), han=han)
+        return View(_decode(folded), same=text, cp=folded, same_cp=raw, diffs=np.flatnonzero(diff), han=han)
     keep = np.concatenate(([True], ~pair))
     run_first = np.flatnonzero(np.concatenate((pair, [False])) & keep)  # first space of each run of 2+
     run_last = np.flatnonzero(np.concatenate(([False], pair)) & ~np.concatenate((pair, [False])))
@@ -196,7 +207,7 @@ def en_view(text: str) -> View:
     diff[run_first] = True
     norm_cp, same_cp = folded[keep], same_raw[keep]
     return View(_decode(norm_cp), at.tolist(), removed.tolist(), _decode(same_cp), norm_cp, same_cp,
-                _prefix(diff[keep]), han)
+                np.flatnonzero(diff[keep]), han)
 
 
 def zh_view(text: str) -> View:
@@ -878,7 +889,7 @@ def _spans_lean(auto, padded: str, view: View
     lower = ok & (kind == _LOWER)
     if lower.any():  # the key's text starts at padded start + 1, i.e. at norm offset `start`
         s = start[lower]
-        quiet[lower] = diffs[s + length[lower]] == diffs[s]
+        quiet[lower] = ~differs(diffs, s, s + length[lower])
     exact = ok & (kind == _EXACT)
     if exact.any():
         s, n = start[exact], length[exact]
@@ -904,7 +915,7 @@ def _spans_lean(auto, padded: str, view: View
                 continue
             last[i] = e - 1
             if not ((value[3] is not None and same.startswith(value[3], s))
-                    or (value[4] is not None and diffs[s + len(value[4])] == diffs[s])):
+                    or (value[4] is not None and not differs(diffs, np.array([s]), s + len(value[4]))[0])):
                 loud[i] = True
                 shorter[i] = value
         renumber = np.cumsum(kept) - 1
