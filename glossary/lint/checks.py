@@ -183,7 +183,8 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
         norm = sc.view.norm
         starts, ends = sc.starts, sc.ends
         seen: set[tuple[int, int]] = set()
-        for p, e, ni, j, prev3, next3, windows in _anchor_items(g, norm, starts, ends, threshold, sc.view.cp):
+        for p, e, ni, j, prev3, next3, windows in _anchor_items(g, norm, starts, ends, threshold, sc.view.cp,
+                                                                 sc.arrays):
             if keep is not None and not keep[0] <= sc.view.orig(p) + r.start < keep[1]:
                 continue
             # cheap pre-filter: the term's neighbouring words (first 3 letters) sit next to the anchor
@@ -211,7 +212,7 @@ def check_near_misses(g: Glossary, scans: list[tuple[Region, EnScan]], threshold
 
 
 def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], threshold: float,
-                  cp: np.ndarray | None = None):
+                  cp: np.ndarray | None = None, arrays: tuple | None = None):
     """(p, e, near index, j, prev3, next3, windows) per anchor hit and item that could yield a near-match
     finding (windows: (start, three ends) worked out in bulk, see _window_fits; None: _best_window's job),
     in the order of the hits (by start) and of each hit's items. The plain hits are filtered in bulk: an
@@ -220,8 +221,9 @@ def _anchor_items(g: Glossary, norm: str, starts: list[int], ends: list[int], th
     needs j words before the anchor and no match overlapping that stretch (else _overlaps drops it); and the
     neighbour pre-filter (prev3/next3 near the anchor) runs on code-point arrays."""
     far = len(norm) + 1  # a sentinel match past the text, so the arrays are never empty
-    m_starts = np.asarray(starts + [far], np.int64)
-    m_ends = np.asarray(ends + [far], np.int64)
+    if arrays is None:
+        arrays = np.asarray(starts, np.int64), np.asarray(ends, np.int64)
+    m_starts, m_ends = (np.append(a, far) for a in arrays)
     p, e, key = anchor_hits(g, norm, m_starts[:-1], m_ends[:-1])
     plain = _plain_items(g, norm, p, e, key, m_starts, m_ends, threshold, cp) if len(p) else []
     auto = g.anchor_auto

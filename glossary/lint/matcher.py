@@ -351,6 +351,7 @@ class EnScan:
     matches: list[Match]
     starts: list[int]  # norm spans of every match (also those left out of `matches`), sorted
     ends: list[int]
+    arrays: tuple | None = None  # (starts, ends) as int64 arrays, when the scan made them (lean scans)
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -806,18 +807,19 @@ def _shorter(auto, padded: str, start: int, end: int):
 
 
 def _match_en(auto, view: View, text: str, concepts: list[Concept], offset: int = 0, file=None,
-              lean: bool = False) -> tuple[list[Match], list[int], list[int]]:
-    """(matches, norm starts, norm ends) of every whole-word leftmost-longest English match (the hot path:
+              lean: bool = False) -> tuple[list[Match], list[int], list[int], tuple | None]:
+    """(matches, norm starts, norm ends, the same as arrays for a lean scan) of every whole-word leftmost-longest English match (the hot path:
     no object is made for a match until it is certain a check can use it)."""
     if auto is None or not view.norm:
-        return [], [], []
+        return [], [], [], None
     # a trailing space: no key ends in a space, so matches are unchanged and `end < len` checks go away
     padded = " " + view.norm + " "
     if lean and view.same is not None:
-        starts, ends, loud = _spans_lean(auto, padded, view)
-        return _objects_bulk(*loud, view, text, concepts, offset, file), starts, ends
+        start, last, loud = _spans_lean(auto, padded, view)
+        return _objects_bulk(*loud, view, text, concepts, offset, file), start.tolist(), last.tolist(), \
+            (start, last)
     starts, ends, loud = _spans_all(auto, padded)
-    return _objects(loud, view, text, concepts, offset, file), starts, ends
+    return _objects(loud, view, text, concepts, offset, file), starts, ends, None
 
 
 def _spans_all(auto, padded: str) -> tuple[list[int], list[int], list[tuple[int, int, tuple]]]:
@@ -875,7 +877,7 @@ def _spans_lean(auto, padded: str, view: View
     and a list of their values."""
     found = auto.find_array(padded)
     if not len(found):
-        return [], [], (found[:, 1], found[:, 2], [])
+        return found[:, 1], found[:, 2], (found[:, 1], found[:, 2], [])
     same = view.same
     norm_cp, same_cp, diffs = view.arrays()
     tab = auto.tables()
@@ -927,7 +929,7 @@ def _spans_lean(auto, padded: str, view: View
     out = [values[k] for k in key[at].tolist()]
     for i, v in shorter.items():
         out[int(np.searchsorted(at, i))] = v
-    return start.tolist(), last.tolist(), (start[at], last[at], out)
+    return start, last, (start[at], last[at], out)
 
 
 def _objects_bulk(starts: np.ndarray, ends: np.ndarray, values: list[tuple], view: View, text: str,
