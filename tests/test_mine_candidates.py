@@ -159,3 +159,21 @@ def test_derivational_suffix_is_covered_by_the_base_word():
         toks = enc.tokenize(en)
         assert local_spans(profile(zh), toks, enc.valid_spans(toks))[0][0] >= 0.85, zh
     assert not dictionary.pieces("家")[0][2] >= dictionary.cedict()["巡视"]  # a lone suffix is not its base
+
+
+def test_stem_index_matching_equals_pairwise_stem_match():
+    """dictionary._matching (prefix index) finds exactly the stems the pairwise _stem_match loop found."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as hs
+
+    from glossary.mine import dictionary as d
+
+    word = hs.text(alphabet="abcde", min_size=1, max_size=6)
+
+    @settings(max_examples=300, deadline=None)
+    @given(hs.sets(word, min_size=1, max_size=6), hs.lists(word, max_size=8))
+    def check(stems, words):
+        ref = {s for s in stems if any(d._stem_match(s, x) for x in words)}
+        assert d._matching(d._stem_index(stems), words) == ref
+
+    check()

@@ -148,7 +148,7 @@ def test_heldout_quality_against_gold(news):
 
     entries = [{"zh": [c.zh], "en": c.en, "en_all": [c.en, *c.en_variants], "score": c.score} for c in news]
     rep = evaluate(entries, load_gold(HELDOUT / "gold.tsv"), load_judged(HELDOUT / "judged.tsv"))
-    assert rep["recall_preferred"] >= 0.78  # 0.797 measured at the default threshold
+    assert rep["recall_preferred"] >= 0.80  # 0.804 measured at the default threshold
     assert rep["precision_on_gold_zh"] >= 0.93
     assert rep["precision_all_verdicts"] >= 0.90  # 0.942 measured
     assert callable(entry_view)
@@ -223,8 +223,8 @@ def test_second_heldout_genre_is_evaluated_with_its_gold():
     assert "亚东" not in got and "爱华" not in got  # their pieces are not proposed
     entries = [{"zh": [c.zh], "en": c.en, "en_all": [c.en, *c.en_variants], "score": c.score} for c in cands]
     rep = ev.evaluate(entries, ev.load_gold(held2 / "gold.tsv"), ev.load_judged(held2 / "judged.tsv"))
-    assert rep["recall_preferred"] >= 0.48  # 0.485 measured at the default threshold (0.439 before one-off compounds)
-    assert rep["precision_all_verdicts"] >= 0.90  # 0.932 measured
+    assert rep["recall_preferred"] >= 0.51  # 0.515 measured at the default threshold (0.439 before one-off compounds)
+    assert rep["precision_all_verdicts"] >= 0.90  # 0.939 measured
 
 
 def test_dictionary_word_made_of_two_terms_is_kept_as_one_entry():
@@ -294,3 +294,44 @@ def test_one_off_dictionary_compound_needs_specialised_vocabulary():
                                      for i, (z, e) in enumerate(rows)])}
     assert got.get("存款准备金率") == "reserve requirement ratio"
     assert "经济发展" not in got
+
+
+def test_numbered_group_acronym():
+    """A number + dictionary noun is written as the noun's initial and the number (二十国集团 → G20): the
+    English word comes from the dictionary (集团 group), the number from the zh numeral."""
+    from glossary.mine.pairing import numbered_acronyms
+
+    assert "g20" in numbered_acronyms("二十国集团") and "g7" in numbered_acronyms("七国集团")
+    assert "g77" in numbered_acronyms("77国集团")
+    assert numbered_acronyms("二十国集团峰会") == () and numbered_acronyms("集团") == ()
+    rows = [("二十国集团领导人峰会在里约热内卢举行。", "The G20 Leaders' Summit was held in Rio de Janeiro."),
+            ("中方支持非洲联盟加入二十国集团。", "China supported the African Union's membership of the G20."),
+            ("习近平在二十国集团峰会期间会见了拜登。", "Xi Jinping met Biden on the sidelines of the G20 summit.")]
+    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                     for i, (z, e) in enumerate(rows)])}
+    assert got.get("二十国集团") == "G20"
+
+
+def test_dictionary_word_jieba_cuts_at_a_one_character_word_is_a_candidate():
+    """台积|电: jieba cuts off a one-character word, which normally marks a loose edge (the character belongs to the
+    neighbour); when the dictionary lists the whole string as one word it is a unit (TSMC)."""
+    rows = [("台积电在亚利桑那州的工厂推迟投产。", "TSMC has postponed production at its plant in Arizona.")]
+    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                     for i, (z, e) in enumerate(rows)])}
+    assert got.get("台积电") == "TSMC"
+
+
+def test_longer_title_case_name_is_not_a_composition_of_its_first_word():
+    """中国汽车工业协会 = 中国 + the rest: a longer name whose English is a title-case name with inner function words
+    ('China Association of Automobile Manufacturers') is an entry, not 'China' plus a phrase."""
+    rows = [("中国汽车工业协会数据显示，新能源汽车渗透率已超过40%。",
+             "Data from the China Association of Automobile Manufacturers show that the penetration rate of new "
+             "energy vehicles has exceeded 40 percent."),
+            ("中国汽车工业协会副秘书长陈士华说，出口继续保持快速增长。",
+             "Chen Shihua, deputy secretary-general of the China Association of Automobile Manufacturers, said "
+             "exports continued to grow rapidly."),
+            ("中国是最大的汽车市场。", "China is the largest car market."),
+            ("中国出口增长。", "China's exports grew.")]
+    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                     for i, (z, e) in enumerate(rows)])}
+    assert got.get("中国汽车工业协会") == "China Association of Automobile Manufacturers"

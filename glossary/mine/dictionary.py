@@ -347,6 +347,31 @@ def _stem_match(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short)
 
 
+def _stem_index(stems: set[str]) -> dict[str, set[str]]:
+    """{key: stems} so that _matching finds every stem _stem_match pairs with a word: each stem under itself
+    and, from four letters on, under each of its prefixes."""
+    index: dict[str, set[str]] = {}
+    for s in stems:
+        index.setdefault(s, set()).add(s)
+        for k in range(4, len(s)):
+            index.setdefault(s[:k], set()).add(s)
+    return index
+
+
+def _matching(index: dict[str, set[str]], words) -> set[str]:
+    """The stems of `index` that _stem_match some of `words` (equal, or one a prefix of the other, four letters
+    or more), in one dictionary lookup per word prefix instead of a comparison per pair."""
+    got: set[str] = set()
+    for x in words:
+        hit = index.get(x)
+        if hit and (len(x) >= 4 or x in hit):
+            got |= hit if len(x) >= 4 else {x}
+        for k in range(4, len(x)):  # a stem that is a shorter prefix of x
+            if x[:k] in index and x[:k] in index[x[:k]]:
+                got.add(x[:k])
+    return got
+
+
 def _cover(zh: str, stems: set[str]) -> tuple[set[str], bool]:
     """(the English stems some dictionary word inside `zh` explains, every character of `zh` translated): a word is
     covered when its English or, for two characters, its head's is among `stems` (汽车 ~ vehicle); a lone character
@@ -354,11 +379,11 @@ def _cover(zh: str, stems: set[str]) -> tuple[set[str], bool]:
     explained: set[str] = set()
     hits: list[tuple[int, int]] = []
     pcs = pieces(zh)
+    index = _stem_index(stems)
     for i, j, ss in pcs:
-        got = {s for s in stems if any(_stem_match(s, x) for x in ss)}
+        got = _matching(index, ss)
         if j - i == 1 and not got:
-            abbr = abbreviation_stems(zh[i])
-            got = {s for s in stems if any(_stem_match(s, x) for x in abbr)}
+            got = _matching(index, abbreviation_stems(zh[i]))
         if got:
             explained |= got
             hits.append((i, j))

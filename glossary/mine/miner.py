@@ -400,10 +400,11 @@ def _translates(en_key: str, zh: str) -> bool:
 
 
 def _name_surface(ch: tuple) -> bool:
-    """The chosen English is written as a name ('Qinzhou Port Area'): a longer name, not a compositional phrase."""
+    """The chosen English is written as a name ('Qinzhou Port Area', 'China Association of Automobile
+    Manufacturers': title case, inner function words allowed): a longer name, not a compositional phrase."""
     pr, best = ch[0], ch[1]
     surf = pr.surfaces.get(best)
-    return bool(surf) and transliteration.name_form(max(surf, key=surf.get), 6)
+    return bool(surf) and scoring.title_form(max(surf, key=surf.get), 6)
 
 
 def _title_and_name(b: str, acc: set, named: set, en: dict) -> bool:

@@ -77,6 +77,8 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
     latin: dict[str, int] = {}
     for m in _LATIN.finditer(zh):
         latin[m.group().lower()] = _mask(m.start(), m.end())
+    for key in numbered_acronyms(zh):
+        latin.setdefault(key, full)
     abbr: dict[str, int] = defaultdict(int)
     if abbreviations and 2 <= len(zh) <= ABBR_MAX_CHARS and zh not in dictionary.cedict():
         covered = 0
@@ -89,6 +91,36 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
                     abbr[st] |= 1 << i
     return ZhProfile(zh, full, {k: tuple(v) for k, v in stems.items()}, masks, need, dict(py), dict(py1), latin,
                      dict(abbr), _translit_runs(zh))
+
+
+_ZH_UNITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMBERED = re.compile(r"^([一二两三四五六七八九十]{1,3}|[0-9]{1,3})(国|方)?([\u4e00-\u9fff]{2,4})$")
+
+
+def _zh_number(s: str) -> int | None:
+    """1..99 written in Chinese numerals (七, 二十, 二十四) or digits; None otherwise."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, units = s.partition("十")
+        if len(tens) > 1 or len(units) > 1 or (tens and tens not in _ZH_UNITS) or (units and units not in _ZH_UNITS):
+            return None
+        return 10 * (_ZH_UNITS[tens] if tens else 1) + (_ZH_UNITS[units] if units else 0)
+    return _ZH_UNITS.get(s) if len(s) == 1 else None
+
+
+def numbered_acronyms(zh: str) -> tuple[str, ...]:
+    """Lower-case acronyms of a numbered group name: number (+ 国 'nations' / 方 'parties') + a dictionary noun
+    is written as the noun's initial and the number (二十国集团 'Group of Twenty' → g20, 七国集团 → g7,
+    77国集团 → g77); the English word of the noun comes from the dictionary, never from a list of names."""
+    m = _NUMBERED.match(zh)
+    if not m:
+        return ()
+    n = _zh_number(m.group(1))
+    noun = dictionary.cedict().get(m.group(3))
+    if not n or not noun:
+        return ()
+    return tuple(sorted({f"{st[0]}{n}" for st in noun if st[:1].isalpha()}))
 
 
 TRANSLIT_MIN = 0.75  # sound similarity from which a capitalised word counts as the transliterated name

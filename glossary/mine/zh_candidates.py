@@ -228,8 +228,9 @@ class Termhood:
         """0..1: frequent, not a fragment of a longer term, varied contexts on both sides."""
         if self.freq == 0:
             return 0.0
-        if self.loose_edge and (self.freq < 2 or self.contexts() < 2):
-            return 0.0  # 好|新加坡, 区|发展建设: the edge character belongs to the neighbouring word
+        if self.loose_edge and (self.freq < 2 or self.contexts() < 2) and not (self.freq == 1 and self.lexical):
+            return 0.0  # 好|新加坡, 区|发展建设: the edge character belongs to the neighbouring word (unless the
+            # dictionary lists the whole string as one word: 台积|电 is 台积电 TSMC)
         if self.freq > 1 and self.contexts() < 2:
             return 0.1  # always the same neighbour: a piece of a longer unit, not a unit
         if self.freq == 1:
