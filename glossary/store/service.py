@@ -19,7 +19,7 @@ from glossary.store.models import Entry, Occurrence, Term
 from glossary.text.normalize import (
     is_traditional,
     norm_key,
-    pinyin_forms,
+    pinyin_columns,
     to_simplified,
 )
 
@@ -41,8 +41,7 @@ def term_values(data: TermData, position: int = 0) -> dict:
               "pos": data.pos, "note": data.note, "position": position,
               "pinyin": None, "pinyin_plain": None, "pinyin_initials": None}
     if lang == "zh":
-        marks, values["pinyin_plain"], values["pinyin_initials"] = pinyin_forms(text)
-        values["pinyin"] = data.pinyin or marks
+        values["pinyin"], values["pinyin_plain"], values["pinyin_initials"] = pinyin_columns(text, data.pinyin)
     return values
 
 
@@ -66,8 +65,7 @@ def make_terms(terms: list[TermData], factory=make_term) -> list:
 
 def _fill_pinyin(term: Term, given: str | None = None) -> None:
     if term.lang == "zh":
-        marks, term.pinyin_plain, term.pinyin_initials = pinyin_forms(term.text)
-        term.pinyin = given or marks
+        term.pinyin, term.pinyin_plain, term.pinyin_initials = pinyin_columns(term.text, given)
     else:
         term.pinyin = term.pinyin_plain = term.pinyin_initials = None
 

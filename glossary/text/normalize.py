@@ -116,6 +116,25 @@ def pinyin_forms(text: str) -> tuple[str, str, str]:
             "".join(s[0] for s in normal if s.strip()).lower())
 
 
+def pinyin_columns(text: str, given: str | None = None) -> tuple[str, str, str]:
+    """(marks, plain, initials) of a term, reusing a reading that came with it (an imported TBX/XLSX carries
+    pinyin): when `given` has one syllable per character of an all-Han term, the toneless and initial forms
+    follow it (an editor's choice of reading for 重 or 行 is kept, and pypinyin is not run); otherwise they are
+    computed from the text, and `given` (if any) is still the displayed reading."""
+    if given:
+        syllables = given.split()
+        if len(syllables) == len(text) and all(_is_han(c) for c in text):
+            normal = [_toneless(s) for s in syllables]
+            if all(n.isascii() and n.isalpha() for n in normal):
+                return given, "".join(normal).lower(), "".join(n[0] for n in normal).lower()
+        return (given, *pinyin_forms(text)[1:])
+    return pinyin_forms(text)
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
 @lru_cache(maxsize=None)
 def _toneless(syllable: str) -> str:
     """pypinyin's to_normal for one toned chunk (a few thousand distinct syllables: cached)."""
