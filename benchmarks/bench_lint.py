@@ -19,11 +19,13 @@ throughput (every check on an English-only draft: status, spelling, rapidfuzz ne
 inconsistency; also the first lint right after compiling, as a one-shot CLI run) serially and on --workers forked processes (findings asserted identical), peak RSS, and a plain
 `re` alternation baseline (one compiled pattern of all terms, longest first, case-insensitive, \\b boundaries)
 timed on a slice of the draft.
-Serial throughputs are MB of UTF-8 per second of this process's CPU time (the goal row; lint's default is
-serial, GLOSSARY_LINT_WORKERS=N forks N workers for drafts of 500k characters or more).
-Parallel (Options.workers): MB per wall second, MB per CPU second of parent + workers (the cost), and MB per "critical path"
-second (the parent's CPU plus the busiest worker's chunks: the wall time two idle cores would take; the machine
-is shared, so wall figures depend on the load average recorded beside them).
+Serial throughputs are MB of UTF-8 per second of this process's CPU time (Options(workers=1), or
+GLOSSARY_LINT_WORKERS=1). Lint's default uses every core for English-only drafts of 1M characters or more: the
+parent lints the first part itself while one forked child per extra core lints the rest (lint.parallel).
+Parallel (--workers, default every core): MB per wall second, MB per CPU second of parent + children (the cost),
+and MB per "critical path" second (the parent's CPU time, plus however long the busiest child outlasted the
+parent's own chunks: the wall time idle cores would take; the machine is shared, so wall figures depend on the
+load average recorded beside them).
 """
 
 from __future__ import annotations
@@ -174,12 +176,10 @@ def _lint_timed(doc, g, workers: int) -> tuple[list, float, float, float]:
     findings = lint_documents([doc], g, Options(workers=workers))
     wall, cpu = time.perf_counter() - t0, benchlib.cpu_seconds() - c0
     parent = time.process_time() - p0
-    chunk = parallel.last_run.get("chunk_cpu") if workers > 1 else None
-    if chunk:  # the parent's own work plus the chunks shared over the workers (what idle cores would take)
-        per = [0.0] * parallel.last_run["workers"]
-        for c in chunk:  # pool.map hands chunks to whichever worker is free
-            per[per.index(min(per))] += c
-        critical = parent + max(per)
+    procs = parallel.last_run.get("process_cpu") if workers > 1 else None
+    if procs:  # the parent lints its own chunks while the children lint theirs (what idle cores would take):
+        # its whole CPU time, plus however long the busiest child outlasted the parent's own chunks
+        critical = parent + max(0.0, max(procs[1:], default=0.0) - procs[0])
     else:
         critical = cpu
     return findings, wall, cpu, critical

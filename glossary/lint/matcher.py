@@ -588,11 +588,11 @@ def anchor_hits(g: "Glossary", norm: str, starts: np.ndarray | None = None, ends
     padded = " " + norm + " "
     data = padded.encode("utf-8", "surrogatepass").translate(_TO_MARK_BYTES)  # anchor_text, as UTF-8
     if starts is not None and len(starts) and len(data) == len(padded):  # (ASCII: byte = character offsets)
-        toggle = np.zeros(len(data) + 1, bool)
-        toggle[starts + 1] = True  # norm offset i is anchor-text offset i + 1
-        toggle[ends + 1] ^= True
+        step = np.zeros(len(data) + 1, np.int8)  # +1 where a span starts, -1 where it ends (disjoint spans)
+        step[starts + 1] = 1  # norm offset i is anchor-text offset i + 1
+        step[ends + 1] -= 1
         buf = np.frombuffer(data, np.uint8).copy()
-        buf[np.logical_xor.accumulate(toggle)[:-1]] = 2
+        buf[np.cumsum(step, dtype=np.int8)[:-1] > 0] = 2
         data = buf.tobytes()
     found = find_utf8(g.anchor_auto._ac, data, overlapping=True, chars=padded)
     if len(found) > 1:
