@@ -213,3 +213,42 @@ def test_model_dp_breaks_ties_like_dp_align():
         got = model_dp(6, 7, model)
         assert [(x.zh_start, x.zh_end, x.en_start, x.en_end, x.cost) for x in got] == \
                [(x.zh_start, x.zh_end, x.en_start, x.en_end, x.cost) for x in want], skip
+
+
+def _en_numbers_reference(text: str) -> set[str]:
+    """en_numbers as first written: every letter run lower-cased and looked up."""
+    from glossary.align.anchors import _NUM_RE, _ORD_RE, EN_NUMBERS, MONTHS, _num_key
+
+    out = {"n:" + _num_key(m) for m in _NUM_RE.findall(text)}
+    if out:
+        out |= {"n:" + _num_key(m) for m in _ORD_RE.findall(text)}
+    for w in _LETTER_RUN_RE.findall(text):
+        lw = w.lower()
+        if lw in MONTHS and w[0].isupper():
+            out.add(f"n:{MONTHS[lw]}")
+        if lw in EN_NUMBERS:
+            out |= {f"w:{EN_NUMBERS[lw]}", f"n:{EN_NUMBERS[lw]}"}
+    return out
+
+
+def _en_anchors_reference(text: str) -> frozenset[str]:
+    from glossary.align.anchors import _LATIN_RE
+
+    return frozenset(_en_numbers_reference(text) | {"l:" + t.lower() for t in _LATIN_RE.findall(text) if len(t) >= 2})
+
+
+def test_en_numbers_and_anchors_equal_reference_on_seeds():
+    from glossary.align.anchors import en_numbers
+
+    assert [en_numbers(s) for s in EN] == [_en_numbers_reference(s) for s in EN]
+    assert [en_features(s).anchors for s in EN] == [_en_anchors_reference(s) for s in EN]
+    assert any("w:" in x for s in EN for x in en_numbers(s))  # number words were exercised
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="March one Two tenth FIFTY 3rd 12,5 İı K-&+ABC é\u00df.", max_size=40))
+def test_en_numbers_and_anchors_equal_reference_fuzz(text):
+    from glossary.align.anchors import en_numbers
+
+    assert en_numbers(text) == _en_numbers_reference(text)
+    assert en_features(text).anchors == _en_anchors_reference(text)

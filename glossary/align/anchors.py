@@ -68,8 +68,13 @@ _LETTER_RUN_RE = re.compile(r"[A-Za-z]+")
 _EN_NUM_WORDS = frozenset(MONTHS) | frozenset(EN_NUMBERS)
 
 
-def en_numbers(text: str) -> set[str]:
-    """Digit strings, month names (March → 3), ordinals (3rd → 3) and number words in English text."""
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def en_numbers(text: str, low: str | None = None) -> set[str]:
+    """Digit strings, month names (March → 3), ordinals (3rd → 3) and number words in English text.
+
+    `low` = text with ASCII letters lower-cased (en_features has it already)."""
     out = set()
     digits = _NUM_RE.findall(text)
     for m in digits:
@@ -77,6 +82,10 @@ def en_numbers(text: str) -> set[str]:
     if digits:  # ordinals need digits
         for m in _ORD_RE.findall(text):
             out.add("n:" + _num_key(m))
+    if low is None:
+        low = text.translate(_ASCII_LOWER)
+    if _EN_NUM_WORDS.isdisjoint(_LETTER_RUN_RE.findall(low)):  # the usual case: no month or number word
+        return out
     for w in _LETTER_RUN_RE.findall(text):  # = _EN_NUM_WORD_RE.findall(text), without the slow alternation
         lw = w.lower()
         if lw not in _EN_NUM_WORDS:
@@ -277,8 +286,10 @@ def zh_features(norm: str, glossary: GlossaryAnchors | None = None, lexicon=None
 
 def en_features(text: str, glossary: GlossaryAnchors | None = None) -> Features:
     """Features of an English sentence."""
-    nums = en_numbers(text)
-    anchors = set(nums) | {"l:" + t.lower() for t in _LATIN_RE.findall(text) if len(t) >= 2}
+    low = text.translate(_ASCII_LOWER)  # Latin tokens are ASCII: lower-casing first finds the same tokens, lowered
+    nums = en_numbers(text, low)
+    anchors = {"l:" + t for t in _LATIN_RE.findall(low) if len(t) >= 2}
+    anchors.update(nums)
     if glossary is not None:
         anchors |= glossary.en(text)
     stems = en_stems(text)
