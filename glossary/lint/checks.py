@@ -53,10 +53,10 @@ class Options:
     checks: frozenset[str] = frozenset(CHECKS)
     # processes for a large English-only draft (None: every core). Default: every core for drafts of
     # 2 × min_chunk_chars or more (smaller ones, and bilingual documents, are linted serially);
-    # GLOSSARY_LINT_WORKERS=N sets N (1: always serial). The parent lints the first half itself while one forked
-    # child lints the second (lint.parallel). Measured on this shared 2-core machine, 100k-term glossary, 5 MB
-    # generated draft: about 15% more CPU in all than serial, and a critical path (parent CPU, the child
-    # running beside it) of 0.55 s against 0.9 s serial.
+    # GLOSSARY_LINT_WORKERS=N sets N (1: always serial). The parent lints the first part itself while one
+    # forked child per extra core lints the rest (lint.parallel). Measured with bench_lint on this shared 2-core
+    # machine (load average 4-6), 100k-term glossary, 5 MB drafts: 10-15% more CPU in all than serial, and a
+    # critical path (the parent's CPU, the child running beside it) of 10.2-10.8 MB/s against 6.0 MB/CPU-s serial.
     workers: int | None = field(default_factory=lambda: default_workers())
     min_chunk_chars: int = 500_000  # a draft is split only into chunks at least this long
 
