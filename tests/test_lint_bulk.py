@@ -181,3 +181,38 @@ def test_anchor_search_with_matches_blanked_finds_exactly_the_free_hits(tokens, 
     assert list(zip(*(x.tolist() for x in got))) == want
     if norm.isascii() and len(sc.starts):
         assert len(want) < len(p) or not any(_overlaps(sc.ends, sc.starts, a, b) for a, b in zip(p, e))
+
+
+def _reference_gram_near(cp, at, code, length, before):
+    """The gram filter as it was: every candidate gram packed from the code points, per item and offset."""
+    import numpy as np
+    from glossary.lint.matcher import gram_codes
+
+    out = length == 0
+    for n in (1, 2, 3):
+        sel = np.flatnonzero(length == n)
+        if len(sel):
+            d = np.arange(16 - n + 1)
+            pos = at[sel, None] - n - d[None, :] if before else at[sel, None] + d[None, :]
+            out[sel] = (gram_codes(cp, pos, n) == code[sel, None]).any(axis=1)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab c.\u00e9\u024f", min_size=1, max_size=60), st.lists(st.tuples(st.integers(0, 70),
+       st.text(alphabet="abc.\u00e9\u024f\u0250", max_size=3)), max_size=20), st.booleans())
+def test_packed_gram_tables_decide_as_the_per_item_codes(text, items, before):
+    """_gram_near (one packed n-gram table per text) keeps exactly the items the per-item packing kept,
+    next to both ends of the text and for grams with a character no norm text holds (U+0250)."""
+    import numpy as np
+    from glossary.lint.checks import _gram_near
+    from glossary.lint.matcher import _gram_code
+
+    cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    at = np.array([min(a, len(text)) for a, _ in items], np.int64)
+    code = np.array([_gram_code(g) for _, g in items], np.int64)
+    length = np.array([len(g) for _, g in items], np.int64)
+    want = _reference_gram_near(cp, at, code, length, before)
+    assert _gram_near(cp, at, code, length, before).tolist() == want.tolist()
+    plain = [g in (text[max(0, a - 16):a] if before else text[a:a + 16]) for a, g in zip(at.tolist(), (g for _, g in items))]
+    assert want.tolist() == plain

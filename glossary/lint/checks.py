@@ -276,9 +276,10 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     ok &= (k < 0) | (m_ends[np.maximum(k, 0)] <= s)
     sel = np.flatnonzero(ok)
     hit, flat, s = hit[sel], flat[sel], s[sel]
-    near = _gram_near(cp, p[hit], prev_code[flat], prev_len[flat], True)
+    grams: dict = {}
+    near = _gram_near(cp, p[hit], prev_code[flat], prev_len[flat], True, grams)
     hit, flat, s = hit[near], flat[near], s[near]
-    near = _gram_near(cp, e[hit], next_code[flat], next_len[flat], False)
+    near = _gram_near(cp, e[hit], next_code[flat], next_len[flat], False, grams)
     hit, flat, s = hit[near], flat[near], s[near]
     if not len(hit):
         return []
@@ -331,19 +332,55 @@ _MARK_LUT[[ord(c) for c in ".,;:!?"]] = True
 _REACH = 16  # the neighbour pre-filter looks this many characters before/after the anchor
 
 
-def _gram_near(cp: np.ndarray, at: np.ndarray, code: np.ndarray, length: np.ndarray, before: bool) -> np.ndarray:
+def _gram_near(cp: np.ndarray, at: np.ndarray, code: np.ndarray, length: np.ndarray, before: bool,
+               tables: dict | None = None) -> np.ndarray:
     """Per item: its gram (code, length; length 0: no condition) occurs in norm[at - 16:at] (before) or
-    norm[at:at + 16] (after), as `gram in norm[...]` would find it."""
+    norm[at:at + 16] (after), as `gram in norm[...]` would find it. Each position's n-gram of the text is
+    packed once per text (see _gram_table; `tables` keeps them between calls), so an item's 16 candidate
+    positions cost one gather each."""
     out = length == 0
+    tables = {} if tables is None else tables
     for n in (1, 2, 3):
         sel = np.flatnonzero(length == n)
         if not len(sel):
             continue
+        table = tables.get(n)
+        if table is None:
+            table = tables[n] = _gram_table(cp, n)
         d = np.arange(_REACH - n + 1)
         # before: a gram at i with max(0, at - 16) <= i and i + n <= at; after: at <= i, i + n <= at + 16
         pos = at[sel, None] - n - d[None, :] if before else at[sel, None] + d[None, :]
-        out[sel] = (gram_codes(cp, pos, n) == code[sel, None]).any(axis=1)
+        out[sel] = (table[pos + _REACH] == _repack(code[sel], n)[:, None]).any(axis=1)
     return out
+
+
+_NO_GRAM = np.uint32(0xFFFFFFFF)  # never a packed gram (those use 30 bits)
+_NOT_IN_TEXT = np.uint32(0xFFFFFFFE)  # a gram with a character a norm text never holds
+
+
+def _gram_table(cp: np.ndarray, n: int) -> np.ndarray:
+    """The n-gram starting at each offset of a norm text, 10 bits per character (a norm text only holds
+    characters below 0x250), at index offset + 16; _NO_GRAM for the 16 offsets each side of the text and
+    where fewer than n characters remain."""
+    c = cp.astype(np.uint32)
+    m = max(len(c) - n + 1, 0)
+    grams = c[:m].copy()
+    for k in range(1, n):
+        grams = (grams << 10) | c[k:k + m]
+    out = np.full(m + 2 * _REACH + n, _NO_GRAM, np.uint32)
+    out[_REACH:_REACH + m] = grams
+    return out
+
+
+def _repack(code: np.ndarray, n: int) -> np.ndarray:
+    """Gram codes of n characters from 21 bits per character (matcher._gram_code) to _gram_table's 10."""
+    out = np.zeros(len(code), np.int64)
+    wide = np.zeros(len(code), bool)
+    for k in range(n):
+        ch = (code >> (21 * (n - 1 - k))) & 0x1FFFFF
+        wide |= ch >= 1024
+        out = (out << 10) | ch
+    return np.where(wide, _NOT_IN_TEXT, out).astype(np.uint32)
 
 
 def _overlaps(ends: list[int], starts: list[int], s: int, e: int) -> bool:
