@@ -335,41 +335,41 @@ _REACH = 16  # the neighbour pre-filter looks this many characters before/after 
 def _gram_near(cp: np.ndarray, at: np.ndarray, code: np.ndarray, length: np.ndarray, before: bool,
                tables: dict | None = None) -> np.ndarray:
     """Per item: its gram (code, length; length 0: no condition) occurs in norm[at - 16:at] (before) or
-    norm[at:at + 16] (after), as `gram in norm[...]` would find it. Each position's n-gram of the text is
-    packed once per text (see _gram_table; `tables` keeps them between calls), so an item's 16 candidate
-    positions cost one gather each."""
+    norm[at:at + 16] (after), as `gram in norm[...]` would find it. The text's 3-grams are packed once per
+    text (see _gram_table; `tables` keeps the table between calls), an n-gram being the top n characters of
+    a 3-gram, so an item's 16 candidate positions cost one gather each."""
     out = length == 0
     tables = {} if tables is None else tables
+    table = tables.get(3)
     for n in (1, 2, 3):
         sel = np.flatnonzero(length == n)
         if not len(sel):
             continue
-        table = tables.get(n)
         if table is None:
-            table = tables[n] = _gram_table(cp, n)
+            table = tables[3] = _gram_table(cp)
         d = np.arange(_REACH - n + 1)
         # before: a gram at i with max(0, at - 16) <= i and i + n <= at; after: at <= i, i + n <= at + 16
         pos = at[sel, None] - n - d[None, :] if before else at[sel, None] + d[None, :]
-        out[sel] = (table[pos + _REACH] == _repack(code[sel], n)[:, None]).any(axis=1)
+        out[sel] = ((table[pos + _REACH] >> np.uint32(10 * (3 - n))) == _repack(code[sel], n)[:, None]).any(axis=1)
     return out
 
 
-_NO_GRAM = np.uint32(0xFFFFFFFF)  # never a packed gram (those use 30 bits)
+_NO_GRAM = np.uint32(0xFFFFFFFF)  # off the text: no packed gram, shifted or not, equals it (see _gram_table)
 _NOT_IN_TEXT = np.uint32(0xFFFFFFFE)  # a gram with a character a norm text never holds
+_PAST_END = 1023  # stands for the characters after the text's end: never a norm character
 
 
-def _gram_table(cp: np.ndarray, n: int) -> np.ndarray:
-    """The n-gram starting at each offset of a norm text, 10 bits per character (a norm text only holds
-    characters below 0x250), at index offset + 16; _NO_GRAM for the 16 offsets each side of the text and
-    where fewer than n characters remain."""
-    c = cp.astype(np.uint32)
-    m = max(len(c) - n + 1, 0)
-    grams = c[:m].copy()
-    for k in range(1, n):
-        grams = (grams << 10) | c[k:k + m]
-    out = np.full(m + 2 * _REACH + n, _NO_GRAM, np.uint32)
-    out[_REACH:_REACH + m] = grams
-    return out
+def _gram_table(cp: np.ndarray) -> np.ndarray:
+    """The 3-gram starting at each offset of a norm text, 10 bits per character (a norm text only holds
+    characters below 0x250; past its end, _PAST_END), at index offset + 16, and _NO_GRAM for the 16 indices
+    each side. Shifted right by 10 (20) bits, an entry is the 2-gram (1-gram) at that offset; one that runs
+    past the end holds _PAST_END, and a shifted _NO_GRAM a character above 1023, so neither equals an item's
+    code (whose characters are below 1024, else _NOT_IN_TEXT)."""
+    c = np.concatenate((cp.astype(np.uint32), np.full(2, _PAST_END, np.uint32)))
+    m = len(cp)
+    grams = (c[:m] << 20) | (c[1:m + 1] << 10) | c[2:m + 2]
+    pad = np.full(_REACH, _NO_GRAM, np.uint32)
+    return np.concatenate((pad, grams, pad, pad[:4]))
 
 
 def _repack(code: np.ndarray, n: int) -> np.ndarray:
