@@ -134,3 +134,27 @@ def test_workers_from_the_environment_split_a_large_draft_and_keep_the_serial_fi
     got = [dataclasses.asdict(x) for x in lint_documents([_doc(text)], g, Options(min_chunk_chars=2_000))]
     assert parallel.last_run.get("chunks", 1) > 1  # really forked
     assert got == serial and serial
+
+
+def test_a_failing_worker_is_an_error_not_a_hang(monkeypatch):
+    g = _small_glossary()
+    text = "The ILSTC grew. Officials praised the New Western Land-Sea Corridor; the economic zone met. " * 300
+    real = parallel._work
+
+    def child_fails(k, compact=True):
+        if compact:
+            raise ValueError("boom")
+        return real(k, compact)
+
+    monkeypatch.setattr(parallel, "_work", child_fails)
+    with pytest.raises(RuntimeError, match="ValueError: boom"):
+        lint_documents([_doc(text)], g, Options(workers=2, min_chunk_chars=2_000))
+
+    def parent_fails(k, compact=True):
+        if not compact:
+            raise KeyError("parent")
+        return real(k, compact)
+
+    monkeypatch.setattr(parallel, "_work", parent_fails)
+    with pytest.raises(KeyError):
+        lint_documents([_doc(text)], g, Options(workers=2, min_chunk_chars=2_000))

@@ -202,7 +202,7 @@ def run(doc: LintDocument, g: Glossary, threshold: float, chunks: list[tuple[int
             try:
                 state, got, cpu = recv.recv()
             except EOFError:
-                state, got, cpu = "error", f"worker exited with {proc.exitcode}", 0.0
+                state, got, cpu = "error", "a worker exited without a result", 0.0
             recv.close()
             if state != "ok":
                 errors.append(got)
@@ -211,7 +211,8 @@ def run(doc: LintDocument, g: Glossary, threshold: float, chunks: list[tuple[int
                 process_cpu.append(cpu)
     finally:
         _JOB = None
-        for proc, _ in children:
+        for proc, recv in children:
+            recv.close()  # (already closed unless the parent failed: then a child blocked sending gets EPIPE)
             proc.join()  # reaped: their CPU time shows in RUSAGE_CHILDREN
     if errors:
         raise RuntimeError("lint worker failed: " + "; ".join(errors))
