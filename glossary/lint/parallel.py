@@ -1,13 +1,15 @@
 """Lint a large English-only draft on several cores: chunks cut where no match can cross, forked workers.
 
 Cut points are exact, not heuristic: a chunk ends right after a sentence mark (one of . , ; : ! ?) that no
-English key of the glossary contains, followed by white space. No match can contain that character, so no match crosses the cut and
-the automaton starts afresh after it: every chunk's matches are exactly the whole text's matches there.
-The near-match search looks a few words around each anchor, so each worker scans its chunk plus a margin
-on both sides (longer than any near-match window could be: see `margin`), and reports only anchors inside
-its own chunk. Workers are forked after the glossary is compiled, so the automata are shared copy-on-write
-and nothing is pickled but the chunk's findings and the matches the whole-document checks need (acronyms,
-inconsistency), which the parent rebuilds in document order. Findings are identical to the serial run's.
+English key of the glossary contains, followed by white space. No match can contain that character, so no match
+crosses the cut and the automaton starts afresh after it: every chunk's matches are exactly the whole text's
+matches there. The near-match search looks a few words around each anchor, so each process scans its chunk plus
+a margin on both sides (longer than any near-match window could be: see `margin`), and reports only anchors
+inside its own chunk. The parent lints the first group of chunks itself while one child per extra core, forked
+after the glossary is compiled (automata shared copy-on-write, nothing re-loaded), lints each other group; a
+child sends back its findings and only the matches the whole-document checks can use (acronyms,
+inconsistency: see _whole_document), which the parent rebuilds in document order. Findings are identical to
+the serial run's.
 """
 
 from __future__ import annotations
