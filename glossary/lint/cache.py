@@ -20,7 +20,7 @@ from pathlib import Path
 
 from glossary.data import EntryData
 from glossary.lint import matcher
-from glossary.lint.matcher import Concept, Glossary, Near, compile_glossary, settle
+from glossary.lint.matcher import Concept, Glossary, Near, compile_glossary, prepare, settle
 
 MIN_ENTRIES = 2_000  # smaller glossaries compile faster than a cache file loads
 _FORMAT = 2
@@ -93,7 +93,7 @@ def load_or_compile(entries, directory: str | Path | None = None, min_entries: i
         gc.disable()
         try:
             with open(path, "rb") as fh:
-                g = _restore(pickle.load(fh), entries)
+                g = prepare(_restore(pickle.load(fh), entries))
         finally:
             settle(enabled)
         return g, CompileInfo(time.perf_counter() - t0, True, path)

@@ -394,9 +394,21 @@ def compile_glossary(entries) -> Glossary:
     enabled = gc.isenabled()
     gc.disable()  # millions of small long-lived objects: collections would only slow the build down
     try:
-        return _compile(entries)
+        return prepare(_compile(entries))
     finally:
         settle(enabled)
+
+
+def prepare(g: Glossary) -> Glossary:
+    """Build what scans would otherwise build on first use (the bulk scan's per-key tables, the anchor items'
+    tables, the key index _shorter looks keys up in): compile work, done while compiling or loading from the
+    cache rather than in the first lint (0.4 CPU-s at 100k terms)."""
+    if g.en_auto is not None:
+        g.en_auto.tables()
+        g.en_auto._keys()
+    if g.anchor_auto is not None:
+        g.anchor_auto.tables(g.nears)
+    return g
 
 
 def settle(enabled: bool) -> None:
