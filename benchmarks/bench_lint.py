@@ -20,8 +20,9 @@ inconsistency; also the first lint right after compiling, as a one-shot CLI run)
 `re` alternation baseline (one compiled pattern of all terms, longest first, case-insensitive, \\b boundaries)
 timed on a slice of the draft.
 Serial throughputs are MB of UTF-8 per second of this process's CPU time (Options(workers=1), or
-GLOSSARY_LINT_WORKERS=1). Lint's default uses every core for English-only drafts of 1M characters or more: the
-parent lints the first part itself while one forked child per extra core lints the rest (lint.parallel).
+GLOSSARY_LINT_WORKERS=1). Lint's default splits English-only drafts of 1M characters or more over the cores the
+load average leaves idle: the parent lints the first part itself while one forked child per extra process lints
+the rest (lint.parallel); this benchmark always splits over --workers.
 Parallel (--workers, default every core): MB per wall second, MB per CPU second of parent + children (the cost),
 and MB per "critical path" second (the parent's CPU time, plus however long the busiest child outlasted the
 parent's own chunks: the wall time idle cores would take; the machine is shared, so wall figures depend on the

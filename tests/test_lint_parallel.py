@@ -85,11 +85,11 @@ def test_cuts_are_after_a_mark_and_before_white_space():
         assert text[b - 1] in ".;!" and text[b].isspace()
 
 
-def test_default_workers_every_core_unless_the_environment_says(monkeypatch):
+def test_default_workers_idle_cores_unless_the_environment_says(monkeypatch):
     from glossary.lint.checks import default_workers
 
     monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
-    assert Options().workers is None and default_workers() is None  # every core, for large drafts
+    assert Options().workers is None and default_workers() is None  # the idle cores, for large drafts
     monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "2")
     assert Options().workers == 2 and default_workers() == 2
     monkeypatch.setenv("GLOSSARY_LINT_WORKERS", "1")
@@ -158,3 +158,25 @@ def test_a_failing_worker_is_an_error_not_a_hang(monkeypatch):
     monkeypatch.setattr(parallel, "_work", parent_fails)
     with pytest.raises(KeyError):
         lint_documents([_doc(text)], g, Options(workers=2, min_chunk_chars=2_000))
+
+
+@pytest.mark.parametrize("load, cores, want", [(0.0, 2, 2), (0.4, 2, 2), (0.6, 2, 1), (3.5, 2, 1), (0.2, 1, 1),
+                                               (1.4, 4, 3), (0.0, 8, 8)])
+def test_idle_workers_follow_the_load(monkeypatch, load, cores, want):
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(parallel, "cpu_count", lambda: cores)
+    assert parallel.idle_workers() == want
+
+
+def test_default_splits_a_large_draft_only_when_a_core_is_idle(monkeypatch):
+    monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    g = _small_glossary()
+    text = "The ILSTC grew. Officials praised the New Western Land-Sea Corridor; the economic zone met. " * 300
+    serial = _lint(g, text, 1)
+    for load, split in ((0.1, True), (3.0, False)):
+        monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
+        parallel.last_run.clear()
+        got = [dataclasses.asdict(x) for x in lint_documents([_doc(text)], g, Options(min_chunk_chars=2_000))]
+        assert (parallel.last_run.get("chunks", 1) > 1) == split
+        assert got == serial

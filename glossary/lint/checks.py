@@ -51,18 +51,19 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 class Options:
     fuzzy_threshold: float = 90.0
     checks: frozenset[str] = frozenset(CHECKS)
-    # processes for a large English-only draft (None: every core). Default: every core for drafts of
-    # 2 × min_chunk_chars or more (smaller ones, and bilingual documents, are linted serially);
-    # GLOSSARY_LINT_WORKERS=N sets N (1: always serial). The parent lints the first part itself while one
-    # forked child per extra core lints the rest (lint.parallel). Measured with bench_lint on this shared 2-core
-    # machine (load average 4-6), 100k-term glossary, 5 MB drafts: 10-15% more CPU in all than serial, and a
-    # critical path (the parent's CPU, the child running beside it) of 10.2-10.8 MB/s against 6.0 MB/CPU-s serial.
+    # processes for a large English-only draft (None: as many as there are idle cores, see
+    # parallel.idle_workers). Only drafts of 2 × min_chunk_chars or more are split (smaller ones, and bilingual
+    # documents, are linted serially); GLOSSARY_LINT_WORKERS=N sets N (1: always serial). The parent lints the
+    # first part itself while one forked child per extra process lints the rest (lint.parallel). Measured with
+    # bench_lint on this shared 2-core machine (load average 3-4), 100k-term glossary, 5 MB drafts: a critical
+    # path (the parent's CPU, the child running beside it) of 9.6-11.6 MB/s against 7.0-7.2 MB/CPU-s serial,
+    # but 35-40% more CPU in all, so with no idle core the split is slower (5.1-5.8 MB/s wall against 6.9-7.0).
     workers: int | None = field(default_factory=lambda: default_workers())
     min_chunk_chars: int = 500_000  # a draft is split only into chunks at least this long
 
 
 def default_workers() -> int | None:
-    """GLOSSARY_LINT_WORKERS (a positive number of processes), else None: every core (large drafts only)."""
+    """GLOSSARY_LINT_WORKERS (a positive number of processes), else None: the idle cores (large drafts only)."""
     raw = os.environ.get("GLOSSARY_LINT_WORKERS", "").strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
@@ -587,7 +588,7 @@ def lint_documents(docs: list[LintDocument], g: Glossary, options: Options | Non
     out: list[Finding] = []
     all_hits: list[Match] = []
     for doc in docs:
-        workers = parallel.cpu_count() if opt.workers is None else opt.workers
+        workers = parallel.idle_workers() if opt.workers is None else opt.workers
         chunks = parallel.plan(doc, g, workers, opt.min_chunk_chars, per_worker=1)
         if chunks is not None:
             status, spelling, near, hits = parallel.run(doc, g, opt.fuzzy_threshold, chunks, workers)

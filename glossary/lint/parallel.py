@@ -37,6 +37,18 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+def idle_workers() -> int:
+    """Processes worth running now: this one plus a child per core the others leave idle (the 1-minute load
+    average, rounded). Measured on the shared 2-core machine, 100k terms, 5 MB: with a core idle the second
+    process roughly halves the wall time; at a load of 3-4 it only costs 35% more CPU for a slower run."""
+    n = cpu_count()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - not Unix
+        return n
+    return max(1, min(n, 1 + round(n - 1 - load)))
+
+
 def cut_marks(g: Glossary) -> str:
     """Sentence marks that no English key contains (a cut right after one is exact)."""
     return g.cut_marks
