@@ -112,6 +112,12 @@ def dp_align(n: int, m: int, cost: CostFn, band: Sequence[tuple[int, int]] | Non
                     bc, bk = c, k
             row[j - row_lo] = bc
             brow[j - row_lo] = bk
+    return backtrack(best, back, lo, beads, n, m)
+
+
+def backtrack(best: list, back: list, lo: Sequence[int], beads: Sequence[tuple[int, int]], n: int,
+              m: int) -> list[Bead]:
+    """The bead path from the filled DP tables (row i holds columns lo[i]...), each bead with its own cost."""
     if best[n][m - lo[n]] == INF:
         raise ValueError("no alignment path inside the band")
     path: list[Bead] = []

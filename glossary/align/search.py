@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from math import log
 
-from glossary.align.beads import BEADS, Bead
+from glossary.align.beads import BEADS, Bead, backtrack
 
 INF = math.inf
 K01 = BEADS.index((0, 1))
@@ -149,14 +149,4 @@ def model_dp(n: int, m: int, model, band=None, offset: tuple[int, int] = (0, 0))
             brow[x] = bk
         best.append(row)
         back.append(brow)
-    if best[n][m - lo[n]] == INF:
-        raise ValueError("no alignment path inside the band")
-    path: list[Bead] = []
-    i, j = n, m
-    while i > 0 or j > 0:
-        a, b = BEADS[back[i][j - lo[i]]]
-        pi, pj = i - a, j - b
-        path.append(Bead(pi, i, pj, j, best[i][j - lo[i]] - best[pi][pj - lo[pi]]))
-        i, j = pi, pj
-    path.reverse()
-    return path
+    return backtrack(best, back, lo, BEADS, n, m)
