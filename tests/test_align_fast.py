@@ -40,13 +40,13 @@ def test_seeds_have_both_languages():
 
 def test_prefix_walk_equals_plain_longest_match_on_seeds():
     lex = cedict()
-    assert [_walk_prefixes(s, _prefix_table()) for s in ZH] == [_longest_matches(s, lex, None, None) for s in ZH]
+    assert [_walk_prefixes(s, _prefix_table()) for s in ZH] == [_longest_matches(s, lex, None) for s in ZH]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="中国人民共和国发展合作经济会议主席习近平的了在和与一二三十年月日，。ABC 12", max_size=40))
 def test_prefix_walk_equals_plain_longest_match_fuzz(text):
-    assert _walk_prefixes(text, _prefix_table()) == _longest_matches(text, cedict(), None, None)
+    assert _walk_prefixes(text, _prefix_table()) == _longest_matches(text, cedict(), None)
 
 
 def _number_words_by_regex(text: str) -> list[str]:

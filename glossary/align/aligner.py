@@ -353,24 +353,6 @@ class CostModel:
             v = self._pp[key] = (d + (self.wsum(hit) if hit else 0.0), an)
         return v
 
-    def _lower_bound(self, cost: float, i0: int, a: int, j0: int, b: int) -> float:
-        """A value <= the multi-sentence bead's cost: unions of matches bounded by sums over its sentence pairs."""
-        p = self.p
-        hits = 0.0
-        anchors = 0
-        pp = self._pp
-        stride = self._stride
-        for i in range(i0, i0 + a):
-            base = i * stride
-            for j in range(j0, j0 + b):
-                v = pp.get(base + j) or self._pair(i, j)
-                hits += v[0]
-                anchors += v[1]
-        size = self.zsize[i0 + a] - self.zsize[i0] + self.esize[j0 + b] - self.esize[j0]
-        dice = hits / size if size else 0.0
-        return (cost + p.lex_weight * (p.lex_threshold - dice) * (a + b) / 2.0
-                - p.anchor_weight * min(anchors, 4 * max(a, b)) + p.cross_block * self.crossings(i0, a, j0, b))
-
     def __call__(self, i0: int, a: int, j0: int, b: int, limit: float = math.inf) -> float:
         """Cost of a bead. With `limit`, a multi-sentence bead that provably costs at least `limit` may return
         a lower bound (>= limit) instead of its exact cost: the search only needs to know it loses."""
@@ -384,7 +366,7 @@ class CostModel:
             return cost + self._lex_thr * (a + b) / 2.0
         p = self.p
         if a > 1 or b > 1:
-            if limit < math.inf:  # = self._lower_bound(cost, i0, a, j0, b), inlined (the hottest path)
+            if limit < math.inf:  # a lower bound: unions of matches bounded by sums over the sentence pairs
                 hits = 0.0
                 anchors = 0
                 pp = self._pp

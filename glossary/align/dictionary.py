@@ -83,7 +83,7 @@ def zh_words(norm: str, lexicon: dict[str, frozenset[str]] | None = None,
     """Greedy longest-match segmentation of Simplified text over the lexicon: [(word, english stems)]."""
     if lexicon is None and not extra:  # CC-CEDICT alone: the walk may stop where no headword prefix goes on
         return _walk_prefixes(norm, _prefix_table())
-    return _longest_matches(norm, lexicon if lexicon is not None else cedict(), extra, None)
+    return _longest_matches(norm, lexicon if lexicon is not None else cedict(), extra)
 
 
 @lru_cache(maxsize=1)
@@ -135,10 +135,8 @@ def _walk_prefixes(norm: str, table: dict[str, frozenset[str]]) -> list[tuple[st
     return out
 
 
-def _longest_matches(norm: str, lex: dict, extra: dict | None,
-                     prefixes: frozenset[str] | None) -> list[tuple[str, frozenset[str]]]:
-    """Walk forward from each Han character, keeping the longest word of `extra` or `lex` (up to MAX_WORD);
-    with `prefixes`, stop as soon as the text leaves every headword prefix."""
+def _longest_matches(norm: str, lex: dict, extra: dict | None) -> list[tuple[str, frozenset[str]]]:
+    """Walk forward from each Han character, keeping the longest word of `extra` or `lex` (up to MAX_WORD)."""
     out: list[tuple[str, frozenset[str]]] = []
     i = 0
     n = len(norm)
@@ -153,8 +151,6 @@ def _longest_matches(norm: str, lex: dict, extra: dict | None,
         j = i + 1
         while j <= stop:
             w = norm[i:j]
-            if prefixes is not None and w not in prefixes:
-                break
             hit = (extra.get(w) if extra else None) or lex.get(w)
             if hit:
                 best, g = j, hit
