@@ -421,7 +421,6 @@ def _best_of(norm: str, s: int, ends: list[int], item: Near, threshold: float):
 def _best_window(norm: str, p: int, e: int, j: int, item: Near, threshold: float):
     """The best-scoring window of n-1, n or n+1 words placing the anchor word at index j of the term."""
     n = len(item.words)
-    klen = len(item.key)
     s = p  # j words left of the anchor (once for all three windows)
     for _ in range(j):
         if s <= 1:
@@ -436,25 +435,15 @@ def _best_window(norm: str, p: int, e: int, j: int, item: Near, threshold: float
         nxt = norm.find(" ", t + 1)
         t = size if nxt < 0 else nxt
         ends.append(t)
-    best = None
+    cut = []  # n, n-1, n+1 words, in that order (on equal scores the first wins), trailing punctuation trimmed
     for after in (n - j - 1, n - j - 2, n - j):
         if after < 0 or after >= len(ends):
             continue
         t = ends[after]
         while t > s and norm[t - 1] in ".,;:!?":
             t -= 1
-        if abs((t - s) - klen) > klen * 0.25:
-            continue
-        text = norm[s:t]
-        if text == item.key or text == item.plural_key:
-            continue
-        score = max(fuzz.ratio(text, item.key, score_cutoff=threshold),
-                    fuzz.ratio(text, item.plural_key, score_cutoff=threshold))
-        if score and (best is None or score > best[0]):
-            if frozenset(w for w in text.split(" ") if NUMERAL.match(w)) != item.numerals:
-                continue
-            best = (score, s, t, text)
-    return None if best is None else best[1:]
+        cut.append(t)
+    return _best_of(norm, s, cut, item, threshold)
 
 
 def check_inconsistent(hits: list[Match]) -> list[Finding]:
