@@ -8,7 +8,8 @@ from math import fsum, log
 from collections import Counter
 from dataclasses import dataclass, field
 
-from glossary.align.anchors import Features, GlossaryAnchors, en_features, name_index, zh_features
+from glossary.align.anchors import (Features, GlossaryAnchors, en_features_memo, name_index,
+                                    zh_features_memo)
 from glossary.align.beads import Bead, banded_align, fix_band
 from glossary.align.search import model_dp
 
@@ -635,9 +636,9 @@ def align_units(zh: list[Unit], en: list[Unit], glossary: list[tuple[str, str]] 
                 params: Params | None = None, use_blocks: bool = True) -> list[AlignedBead]:
     """Align Chinese and English sentence units; `glossary` = approved (zh, en) pairs used as anchors."""
     g = glossary if isinstance(glossary, GlossaryAnchors) or glossary is None else GlossaryAnchors(list(glossary))
-    ef = [en_features(u.text, g) for u in en]
+    ef = [en_features_memo(u.text, g) for u in en]
     names = name_index(ef)
-    zf = [zh_features(u.norm or u.text, g, names=names) for u in zh]
+    zf = [zh_features_memo(u.norm or u.text, g, names) for u in zh]
     zb = [u.block for u in zh] if use_blocks else None
     eb = [u.block for u in en] if use_blocks else None
     return align_features(zf, ef, zb, eb, params)

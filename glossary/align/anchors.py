@@ -212,6 +212,7 @@ class GlossaryAnchors:
                 self._en.setdefault(ek, set()).add(k)
         self._zh_auto = _automaton(self._zh)
         self._en_auto = _automaton(self._en)
+        self.memo = FeatureMemo()  # sentence features found with these anchors (see zh_features_memo)
 
     def zh(self, norm: str) -> set[str]:
         return _find(self._zh_auto, norm.casefold())
@@ -282,6 +283,58 @@ def zh_features(norm: str, glossary: GlossaryAnchors | None = None, lexicon=None
         numbers=frozenset(nums),
         size=len(words),
     )
+
+
+class FeatureMemo:
+    """Per-process memo of sentence features by text: repeated sentences (boilerplate, recurring titles and
+    datelines) are analysed once. Bounded: emptied when it reaches `limit` entries per language."""
+
+    def __init__(self, limit: int = 32768):
+        self.limit = limit
+        self.zh: dict[str, tuple] = {}  # Simplified text -> (length, anchors, words, numbers): all but names
+        self.en: dict[str, Features] = {}
+
+    def put(self, table: dict, key: str, value):
+        if len(table) >= self.limit:
+            table.clear()
+        table[key] = value
+        return value
+
+
+_MEMO = FeatureMemo()  # features without glossary anchors (a GlossaryAnchors carries its own memo)
+
+
+def _zh_base(norm: str, glossary: GlossaryAnchors | None) -> tuple:
+    """(length, anchors, words, numbers) of a Chinese sentence: everything zh_features finds except names."""
+    words = [g for _, g in zh_words(norm)]
+    nums = zh_numbers(norm)
+    anchors = set(nums) | zh_latin(norm)
+    if glossary is not None:
+        anchors |= glossary.zh(norm)
+    return len(_SPACE_RE.sub("", norm)), frozenset(anchors), words, frozenset(nums)
+
+
+def zh_features_memo(norm: str, glossary: GlossaryAnchors | None,
+                     names: tuple[frozenset[str], frozenset[str]]) -> Features:
+    """= zh_features(norm, glossary, names=names), with the name-independent part memoised by text.
+
+    The returned Features shares its (read-only) word list with other sentences of the same text."""
+    memo = _MEMO if glossary is None else glossary.memo
+    base = memo.zh.get(norm)
+    if base is None:
+        base = memo.put(memo.zh, norm, _zh_base(norm, glossary))
+    length, anchors, words, nums = base
+    return Features(length=length, anchors=anchors, words=words, names=frozenset(zh_name_hits(norm, *names)),
+                    numbers=nums, size=len(words))
+
+
+def en_features_memo(text: str, glossary: GlossaryAnchors | None = None) -> Features:
+    """= en_features(text, glossary), memoised by text (the same read-only Features object is returned)."""
+    memo = _MEMO if glossary is None else glossary.memo
+    f = memo.en.get(text)
+    if f is None:
+        f = memo.put(memo.en, text, en_features(text, glossary))
+    return f
 
 
 def en_features(text: str, glossary: GlossaryAnchors | None = None) -> Features:
