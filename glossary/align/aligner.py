@@ -221,6 +221,8 @@ class CostModel:
         self.ew = [fsum([wb[b] for b in ids]) for ids in c.eids]
         # per zh unit: (bit, stem mask) of the words that can match anything in this document's English
         self.zlive = [[(1 << k, m) for k, m in enumerate(ms) if m] for ms in c.zmask]
+        # ... the same words as (stem mask, weight), in word order (ev11 sums the weights in pe's order)
+        self.zlw = [[(m, w) for m, w in zip(ms, ws) if m] for ms, ws in zip(c.zmask, self.zw)]
         # prefix sums for fast lengths/sizes of ranges
         self.zlen = _prefix(c.zlen)
         self.elen = _prefix(c.elen)
@@ -285,12 +287,34 @@ class CostModel:
             self._pe[key] = v
         return v
 
+    def ev11(self, i: int, j: int) -> tuple[float, int, int]:
+        """= evidence(i, 1, j, 1) for a bead not yet cached, with the same floating-point operations in the same
+        order (pe's weights summed in word order, the same prefix differences); fills pe's and _pair's caches."""
+        c = self.c
+        est = c.est[j]
+        d = 0.0
+        if c.zgl[i] & est:
+            for m, w in self.zlw[i]:
+                if m & est:
+                    d += w
+        an = (c.zanc[i] & c.eanc[j]).bit_count() + (c.znam[i] & c.enam[j]).bit_count()
+        self._pe[(i, j, 1)] = (d, an)
+        hit = c.zgl[i] & est
+        en_hits = (self._ws.get(hit) or self.wsum(hit)) if hit else 0.0
+        self._pp[i * self._stride + j] = (d + en_hits, an)
+        size = self.zsize[i + 1] - self.zsize[i] + (self.esize[j + 1] - self.esize[j])
+        dice = (d + en_hits) / size if size else 0.0
+        v = self._ev[(i, 1, j, 1)] = (dice, min(an, 4), (c.znum[i] & ~c.enum[j]).bit_count())
+        return v
+
     def evidence(self, i0: int, a: int, j0: int, b: int) -> tuple[float, int, int]:
         """(weighted dictionary Dice, matched anchors, numbers on the zh side missing in en) of a bead."""
         key = (i0, a, j0, b)
         v = self._ev.get(key)
         if v is not None:
             return v
+        if a == 1 and b == 1:
+            return self.ev11(i0, j0)
         dict_hits = 0.0
         anchor_hits = 0
         pes = self._pe
