@@ -142,14 +142,15 @@ def _fold_char(c: str) -> str:
 _LATIN_END = 0x250
 _LATIN_FOLD = _latin_fold_table()
 _ASCII_FOLD_NP = _LATIN_FOLD[:256].astype(np.uint8)
+_ASCII_FOLD_BYTES = bytes(c if c >= 128 else int(_ASCII_FOLD_NP[c]) for c in range(256))  # ASCII: as _fold
 _LATIN_FOLD_BIG = np.append(_LATIN_FOLD, 32).astype(np.uint16)  # [0x250]: characters above, fixed up after
 
 
 def _fold_cp(raw: np.ndarray) -> tuple[np.ndarray, bool]:
     """_fold over code points: a table below 0x250, each distinct character above it once; and whether
     any character is a Han character (as source.has_han)."""
-    if raw.dtype == np.uint8:
-        return _ASCII_FOLD_NP[raw], False
+    if raw.dtype == np.uint8:  # (bytes.translate: several times faster than a numpy table take)
+        return np.frombuffer(raw.tobytes().translate(_ASCII_FOLD_BYTES), np.uint8), False
     big = raw >= _LATIN_END
     out = _LATIN_FOLD_BIG[np.minimum(raw, _LATIN_END)].astype(raw.dtype, copy=False)
     han = False
@@ -165,7 +166,7 @@ def _fold_cp(raw: np.ndarray) -> tuple[np.ndarray, bool]:
 def _decode(cp: np.ndarray) -> str:
     """The string of code points (a narrow array or one whose values all fit a byte decodes fastest)."""
     if cp.dtype == np.uint8 or not len(cp):
-        return cp.astype(np.uint8).tobytes().decode("latin-1")
+        return cp.tobytes().decode("latin-1")
     if int(cp.max()) < 256:
         return cp.astype(np.uint8).tobytes().decode("latin-1")
     if cp.dtype == np.uint16:  # (only for texts without surrogates: see _narrow_codepoints)
@@ -628,23 +629,37 @@ def iter_anchors(g: "Glossary", norm: str):
 
 _SIMPLE_LOWER = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
 QUIET_EXACT, QUIET_LOWER = 1, 2
+QUIET_FIRST = 4  # or'd in: the concept has acronyms, so a scan keeps its first match of the term (see _quiet)
 
 
 def _quiet(c: Concept, t: TermData, acronym: bool) -> int:
     """Whether an English-only lint can skip a match of this term (no check would report or use it):
     0 never; QUIET_EXACT when its surface is the term as written; QUIET_LOWER also for any casing of a
     lower-case term (sentence-initial capitals). Such a term is approved, no acronym, and the only admitted
-    English full form of a concept without acronyms (so inconsistency and acronym checks never need it)."""
-    if acronym or t.status not in ("preferred", "admitted") or t.term_type in ("abbreviation", "shortForm"):
+    English full form of its concept (so the inconsistency check never needs it). When the concept has
+    acronyms, QUIET_FIRST too: the acronym check only needs the concept's first full form in a document
+    (where it is expanded; a full form right after an acronym "ILSTC (New ...)" is that first one, as is the
+    first of each part of a split draft), so each scan keeps its first match of the term and skips the rest.
+    An approved acronym, matched case-sensitively (QUIET_EXACT: the surface is the acronym as written), is
+    QUIET_FIRST as well: after a concept's first acronym, the check has reported it or found it expanded.
+    (Terms of 2+ characters: no skipped match fits between an acronym and a full form 3 characters on.)"""
+    if t.status not in ("preferred", "admitted"):
+        return 0
+    if acronym:
+        return QUIET_EXACT | QUIET_FIRST if len(en_key(t.text)) >= 2 else 0
+    if t.term_type in ("abbreviation", "shortForm"):
         return 0
     en = c.terms("en")
-    if any(is_acronym(x) for x in en):
-        return 0
     full = {x.text for x in en if x.status in ("preferred", "admitted")
-            and x.term_type not in ("abbreviation", "shortForm")}
+            and x.term_type not in ("abbreviation", "shortForm") and not is_acronym(x)}
     if full != {t.text}:
         return 0
-    return QUIET_LOWER if _SIMPLE_LOWER.match(t.text) else QUIET_EXACT
+    first = 0
+    if any(is_acronym(x) for x in en):
+        if len(en_key(t.text)) < 3:
+            return 0
+        first = QUIET_FIRST
+    return (QUIET_LOWER if _SIMPLE_LOWER.match(t.text) else QUIET_EXACT) | first
 
 
 class KeyAutomaton:
@@ -654,7 +669,7 @@ class KeyAutomaton:
     "since the beginning of this year" when "since the beginning of history" is a key), so the glossary
     keys are matched here instead. Pickles as its keys and values (the Rust automaton is rebuilt)."""
 
-    __slots__ = ("keys", "values", "_index", "_ac", "_tables")
+    __slots__ = ("keys", "values", "_index", "_ac", "_tables", "_prefix")
 
     def __init__(self, keys: list[str], values: list):
         self.keys, self.values = keys, values
@@ -662,6 +677,7 @@ class KeyAutomaton:
 
     def _build(self) -> None:
         self._index = None  # key -> index, built on the first exists/get (rare: see _shorter)
+        self._prefix: dict[int, int] = {}  # key index -> its longest whole-word prefix key (see prefix_keys)
         self._tables = None  # per-key arrays for the bulk lean scan, built on its first use
         self._ac = ahocorasick_rs.BytesAhoCorasick([k.encode("utf-8", "surrogatepass") for k in self.keys],
                                                    matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
@@ -674,6 +690,27 @@ class KeyAutomaton:
     def find_array(self, text: str) -> np.ndarray:
         """find() as an (n, 3) int64 array: key index, start, end."""
         return find_utf8(self._ac, text)
+
+    def prefix_keys(self, keys: np.ndarray) -> np.ndarray:
+        """Per key index: the index of the longest key that is a prefix of it ending just before a boundary
+        character at offset 2 or later (what _shorter finds for a match of that key), else -1. A match's text
+        is its key, so _shorter's answer depends on the key alone; worked out once per distinct key."""
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        memo = self._prefix
+        out = np.empty(len(uniq), np.int64)
+        for n, k in enumerate(uniq.tolist()):
+            got = memo.get(k)
+            if got is None:
+                key = self.keys[k]
+                got = -1
+                for m in reversed([m.start() for m in _BOUNDARY.finditer(key, 2)]):
+                    i = self._keys().get(key[:m])
+                    if i is not None:
+                        got = i
+                        break
+                memo[k] = got
+            out[n] = got
+        return out[inverse]
 
     def __getstate__(self):
         return self.keys, self.values
@@ -730,32 +767,61 @@ def find_utf8(ac, text: str | bytes, overlapping: bool = False, chars: str | Non
     return out
 
 
-_NONE, _EXACT, _LOWER = 0, 1, 2
+_NONE, _EXACT, _LOWER, _CASELESS = 0, 1, 2, 3
+_CASELESS_TEXT = re.compile(r"^[a-z0-9]+(?:[ '\-./&][a-z0-9]+)*$")
+
+
+def caseless(text: str) -> bool:
+    """Whether any casing of an exact-quiet term is quiet too: a lower-case term of plain words joined by
+    single spaces/apostrophes/hyphens/dots/slashes/ampersands, with no possessive ending ("people's government",
+    "has-been"). The spelling check folds such a surface to itself and, its lower case being the term, finds
+    nothing to say (only capitals on a lower-case letter of the term would be reported: there are none)."""
+    return bool(_CASELESS_TEXT.match(text)) and not text.endswith("'s")
+
+
+def _lower_cp(cp: np.ndarray) -> np.ndarray:
+    """Code points lower-cased as _lower_same_length does (a character whose lower case is longer stays)."""
+    cp = cp.astype(np.uint32, copy=False)
+    out = _LATIN_LOWER[np.minimum(cp, _LATIN_END)]
+    big = cp >= _LATIN_END
+    if big.any():
+        chars, inverse = np.unique(cp[big], return_inverse=True)
+        low = np.fromiter((ord(_lower_same_length(chr(c))) for c in chars.tolist()), np.uint32, len(chars))
+        out[big] = low[inverse]
+    return out
+
+
+_LATIN_LOWER = np.fromiter((ord(_lower_same_length(chr(c))) for c in range(_LATIN_END)), np.uint32, _LATIN_END)
+_LATIN_LOWER = np.append(_LATIN_LOWER, 0).astype(np.uint32)  # [_LATIN_END]: above it, fixed up in _lower_cp
 
 
 @dataclass
 class QuietTables:
     """Per key of an English automaton, what the bulk lean scan needs to drop quiet matches without a Python
     step each (see _spans_lean): kind (0 loud, _EXACT: quiet when the surface is the term as written, _LOWER:
-    quiet when the lower-cased surface is the key), the key's length without its leading space, and for _EXACT
-    keys where the term's code points start in `exact` (one array of every such term)."""
+    quiet when the lower-cased surface is the key, _CASELESS: when the lower-cased surface is the term as
+    written, see caseless), the key's length without its leading space, and for _EXACT/_CASELESS keys where
+    the term's code points start in `exact` (one array of every such term)."""
 
     kind: np.ndarray  # int8
     length: np.ndarray  # int64
     exact_at: np.ndarray  # int64, -1 unless _EXACT
     exact: np.ndarray  # uint32 code points
+    first: np.ndarray  # int64: the group (concept, full form or acronym) whose first quiet match a scan keeps
+    # (see _quiet, _automaton), else -1
 
     @classmethod
     def of(cls, values: list) -> "QuietTables":
-        kind = np.fromiter((_LOWER if v[4] is not None else _EXACT if v[3] is not None else _NONE for v in values),
-                           np.int8, len(values))
+        kind = np.fromiter((_LOWER if v[4] is not None else (_CASELESS if caseless(v[3]) else _EXACT)
+                            if v[3] is not None else _NONE for v in values), np.int8, len(values))
         length = np.fromiter((v[0] - 1 for v in values), np.int64, len(values))
         texts = [v[3] for v in values if v[4] is None and v[3] is not None]
         at = np.full(len(values), -1, np.int64)
         sizes = np.fromiter((len(t) for t in texts), np.int64, len(texts))
-        at[kind == _EXACT] = np.cumsum(sizes) - sizes
+        at[(kind == _EXACT) | (kind == _CASELESS)] = np.cumsum(sizes) - sizes
         exact = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
-        return cls(kind, length, at, exact)
+        first = np.fromiter((v[5] for v in values), np.int64, len(values))
+        return cls(kind, length, at, exact, first)
 
 
 def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None = None
@@ -768,17 +834,28 @@ def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None =
         ci, ti, form, acronym, quiet = targets[0]
         single = len(targets) == 1 and acronym is None
         fast = (ci, ti, form, False) if single else None
-        if not single or (quiet == QUIET_LOWER and form not in ("base", "plural")):
-            quiet = QUIET_EXACT if single and quiet else 0
-        # value: (key length, targets, fast, exact, lower). fast: the only, case-insensitive target; for a
-        # quiet target (see _quiet): exact, the term as written when a surface of the key's length can equal
-        # it, and lower, the key when any casing of the lower-case term is fine
+        # _pick_target reads every match of a key whose first target is no acronym as that target, whatever
+        # the surface and the other targets: that target alone says whether a match is quiet (an only target
+        # that is an acronym: when the surface is the acronym as written)
+        decided = acronym is None or len(targets) == 1
+        # full forms and acronyms are kept apart: the acronym check needs the first of each
+        first = 2 * ci + (acronym is not None) if quiet & QUIET_FIRST else -1
+        quiet &= ~QUIET_FIRST
+        if not decided or (quiet == QUIET_LOWER and form not in ("base", "plural")):
+            quiet = QUIET_EXACT if decided and quiet else 0
+        if acronym is not None and (not terms or form != "base" or acronym != terms[(ci, ti)]):
+            quiet = 0  # (quiet when the surface is the acronym: _pick_target's test for a base form)
+        # value: (key length, targets, fast, exact, lower, first). fast: the only, case-insensitive target;
+        # for a quiet target (see _quiet): exact, the term as written when a surface of the key's length can
+        # equal it, and lower, the key when any casing of the lower-case term is fine; first: the concept
+        # index (× 2, + 1 for acronyms) when a scan keeps only the first quiet match of the concept's full
+        # forms / acronyms (QUIET_FIRST), else -1
         text = terms[(ci, ti)] if quiet and terms else None
         if text is not None and len(text) != len(key) - 1:
             text = None  # a surface of the key's length can never equal it (runs collapse)
         out_keys.append(key)
         out_values.append((len(key), tuple(t[:4] for t in targets), fast, text,
-                           key[1:] if quiet == QUIET_LOWER and terms else None))
+                           key[1:] if quiet == QUIET_LOWER and terms else None, first if quiet else -1))
     return KeyAutomaton(out_keys, out_values)
 
 
@@ -894,8 +971,8 @@ def _spans_lean(auto, padded: str, view: View
     norm_cp, same_cp, diffs = view.arrays()
     tab = auto.tables()
     key, start, end = found[:, 0], found[:, 1], found[:, 2]
-    cp = np.concatenate(([32], norm_cp, [32]))
-    after = cp[end]
+    space = np.full(1, 32, norm_cp.dtype)  # (a list [32] would widen the copy to int64: 8 bytes a character)
+    after = np.concatenate((space, norm_cp, space))[end]
     ok = _TRAIL_LUT[np.minimum(after, 128)]
     kind = tab.kind[key]
     length = tab.length[key]
@@ -904,22 +981,28 @@ def _spans_lean(auto, padded: str, view: View
     if lower.any():  # the key's text starts at padded start + 1, i.e. at norm offset `start`
         s = start[lower]
         quiet[lower] = ~differs(diffs, s, s + length[lower])
-    exact = ok & (kind == _EXACT)
+    exact = ok & ((kind == _EXACT) | (kind == _CASELESS))
     if exact.any():
         s, n = start[exact], length[exact]
         text_at, offsets = _ranges(s, n)
         term_at, _ = _ranges(tab.exact_at[key[exact]], n)
-        bad = (same_cp[text_at] != tab.exact[term_at]).astype(np.int64)
+        got = same_cp[text_at]
+        folded = np.repeat(kind[exact] == _CASELESS, n)
+        if folded.any():
+            got = np.where(folded, _lower_cp(got), got)
+        bad = (got != tab.exact[term_at]).astype(np.int64)
         quiet[exact] = np.add.reduceat(bad, offsets) == 0
+    first = np.flatnonzero(quiet & (tab.first[key] >= 0))
+    if len(first):  # the first quiet match of each such group stays (see _quiet)
+        quiet[first[np.unique(tab.first[key[first]], return_index=True)[1]]] = False
     loud = ok & ~quiet
     last = end - 1
     shorter: dict[int, tuple] = {}
     if not ok.all():  # the Python path, only for matches not followed by a word boundary
         kept = ok.copy()
-        # _shorter looks for a key ending at a boundary character inside [start + 2, end): none, no match
-        bad = np.flatnonzero(~ok & (end > start + 2))
-        text_at, offsets = _ranges(start[bad] + 2, end[bad] - start[bad] - 2)
-        bad = bad[np.logical_or.reduceat(_TRAIL_LUT[np.minimum(cp[text_at], 128)], offsets)] if len(bad) else bad
+        # _shorter looks for a key ending at a boundary character inside [start + 2, end) of the matched key
+        bad = np.flatnonzero(~ok)
+        bad = bad[auto.prefix_keys(key[bad]) >= 0]
         for i in bad.tolist():
             kept[i] = True
             s = int(start[i])
@@ -928,7 +1011,7 @@ def _spans_lean(auto, padded: str, view: View
                 kept[i] = False
                 continue
             last[i] = e - 1
-            if not ((value[3] is not None and same.startswith(value[3], s))
+            if value[5] >= 0 or not ((value[3] is not None and same.startswith(value[3], s))
                     or (value[4] is not None and not differs(diffs, np.array([s]), s + len(value[4]))[0])):
                 loud[i] = True
                 shorter[i] = value
