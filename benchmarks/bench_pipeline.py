@@ -291,6 +291,7 @@ def worker(stage: str, corpus: Path, size: int) -> dict:
     if tree is not None:
         tree.__exit__(None, None, None)
         out["tree_rss_mb"] = tree.peak_mb
+        out["tree_pss_mb"] = tree.peak_pss_mb  # shared (forked) pages split between processes
     return out
 
 
@@ -316,6 +317,7 @@ def measure(stage: str, corpus: Path, size: int, runs: int, timeout: float) -> d
         return {"error": f"runs gave different output: {sorted({s.get('fingerprint') for s in samples})}"}
     if any("tree_rss_mb" in s for s in samples):
         med["tree_rss_mb"] = max(s.get("tree_rss_mb", 0.0) for s in samples)
+        med["tree_pss_mb"] = max(s.get("tree_pss_mb", 0.0) for s in samples)
     return med
 
 
@@ -354,6 +356,7 @@ def rows_for(stage: str, size: int, m: dict, base: dict | None) -> list[dict]:
              for k in ("align_seconds", "mine_seconds", "candidates", "steps", "steps_cpu") if k in m}
     if m.get("tree_rss_mb"):
         rss["tree_rss_mb"] = m["tree_rss_mb"]  # main + workers summed (rss value: the largest single process)
+        rss["tree_pss_mb"] = m.get("tree_pss_mb")  # the same with pages shared by forked workers counted once
     return [r(size, f"{stage} time", round(m["seconds"], 2), "s", goal, **extra, **common), rss]
 
 

@@ -1,12 +1,14 @@
 """Dump mine() candidates on a corpus to JSON (compare before/after an output-neutral change with `diff`).
 
 Usage: python benchmarks/dump_mine.py CORPUS OUT.json   (CORPUS: seeds | heldout | heldout2 | 10000 | 100000 |
-mixed10000: the generated corpus's TSV pairs, or its mixed documents aligned)."""
+mixed10000: the generated corpus's TSV pairs, or its mixed documents aligned); DUMP_MINE_WORKERS=N forces
+mine(workers=N)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import resource
 import sys
 import time
@@ -39,15 +41,20 @@ def main() -> int:
 
     corpus, out = sys.argv[1], Path(sys.argv[2])
     pairs = pairs_of(corpus)
+    from bench_mine import TreeRss
+
     c0, t0 = time.process_time(), time.perf_counter()
-    cands = mine(pairs)
+    w = os.environ.get("DUMP_MINE_WORKERS")  # force a worker count (default: as mine() decides)
+    with TreeRss() as tree:
+        cands = mine(pairs, workers=int(w) if w else None)
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0
     out.write_text(json.dumps([dataclasses.asdict(c) for c in cands], ensure_ascii=False, indent=0,
                               sort_keys=True, default=repr), encoding="utf-8")
     ch = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"corpus": corpus, "pairs": len(pairs), "candidates": len(cands), "mine_cpu_s": round(cpu, 2),
                       "children_cpu_s": round(ch.ru_utime + ch.ru_stime, 2), "mine_wall_s": round(wall, 2),
-                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                      "tree_rss_mb": tree.peak_mb, "tree_pss_mb": tree.peak_pss_mb}))
     return 0
 
 
