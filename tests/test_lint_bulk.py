@@ -248,3 +248,55 @@ def test_packed_gram_tables_decide_as_the_per_item_codes(text, items, before):
     assert _gram_near(cp, at, code, length, before).tolist() == want.tolist()
     plain = [g in (text[max(0, a - 16):a] if before else text[a:a + 16]) for a, g in zip(at.tolist(), (g for _, g in items))]
     assert want.tolist() == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcde .,\u00e9\u024f0", min_size=1, max_size=40),
+       st.text(alphabet="abcde \u00e91", min_size=1, max_size=30), st.integers(0, 39), st.integers(1, 40),
+       st.sampled_from([70.0, 90.0, 95.0]))
+def test_character_class_bound_never_drops_a_window_that_scores(text, key, s, n, threshold):
+    """_could_score drops a window only when fuzz.ratio against the key and its plural stays below the
+    threshold (it bounds the common subsequence by character-class counts)."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from glossary.lint.checks import _could_score
+    from glossary.lint.matcher import Near, plural
+
+    class _G:
+        nears = [Near(None, None, key.split(" "), key, plural(key), frozenset())]
+
+    s = min(s, len(text) - 1)
+    t = min(s + n, len(text))
+    windows = np.array([[t], [-1], [s + 1 if s + 1 <= len(text) else -1]], np.int64)
+    cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    before = windows.copy()
+    kept = _could_score(_G, cp, np.array([s], np.int64), windows, np.array([0], np.int64), threshold)
+    for w in range(3):
+        end = int(before[w, 0])
+        if end < 0:
+            continue
+        best = max(fuzz.ratio(text[s:end], key), fuzz.ratio(text[s:end], plural(key)))
+        if best >= threshold:
+            assert windows[w, 0] == end and kept[0]
+    assert bool(kept[0]) == bool((windows[:, 0] >= 0).any())
+
+
+def test_character_class_bound_keeps_close_windows_and_drops_far_ones():
+    import numpy as np
+
+    from glossary.lint.checks import _could_score
+    from glossary.lint.matcher import Near, plural
+
+    key = "trade corridor"
+
+    class _G:
+        nears = [Near(None, None, key.split(" "), key, plural(key), frozenset())]
+
+    text = "the trade coridor and the tariff code bureau"
+    cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    s = np.array([4, 26], np.int64)
+    windows = np.array([[17, 37], [-1, -1], [21, 44]], np.int64)
+    kept = _could_score(_G, cp, s, windows, np.array([0, 0], np.int64), 90.0)
+    assert kept.tolist() == [True, False]
+    assert windows[:, 0].tolist() == [17, -1, -1] and windows[:, 1].tolist() == [-1, -1, -1]

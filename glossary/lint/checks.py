@@ -250,7 +250,8 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     k = np.searchsorted(m_starts, e, "left") - 1  # the last match starting before the anchor ends
     free = (k < 0) | (m_ends[np.maximum(k, 0)] <= p)
     p, e, key = p[free], e[free], key[free]
-    first, count, js, prev_code, prev_len, next_code, next_len, words, klen, plen = g.anchor_auto.tables(g.nears)
+    first, count, js, prev_code, prev_len, next_code, next_len, words, klen, plen, near_ix = \
+        g.anchor_auto.tables(g.nears)
     n = count[key]
     hit = np.repeat(np.arange(len(p)), n)
     flat, _ = _ranges(first[key], n)
@@ -286,6 +287,8 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
         return []
     fit, windows = _window_fits(cp, spaces, e[hit], s, words[flat] - js[flat], klen[flat], plen[flat], threshold)
     hit, flat, s, windows = hit[fit], flat[fit], s[fit], windows[:, fit]
+    fit = _could_score(g, cp, s, windows, near_ix[flat], threshold)
+    hit, flat, s, windows = hit[fit], flat[fit], s[fit], windows[:, fit]
     rank = flat - first[key[hit]]
     return list(zip(p[hit].tolist(), e[hit].tolist(), key[hit].tolist(), rank.tolist(), s.tolist(),
                     windows.T.tolist()))
@@ -316,6 +319,67 @@ def _window_fits(cp: np.ndarray, spaces: np.ndarray, e: np.ndarray, s: np.ndarra
         windows[w] = np.where(ok, t, -1)
         out |= ok
     return out, windows
+
+
+def _bins() -> np.ndarray:
+    """Character classes of a norm text for _could_score: each digit and letter a-z its own, the space, the
+    sentence marks, and every other character (accented Latin) one class each (index _LATIN_END: beyond)."""
+    out = np.full(0x251, 38, np.int64)
+    for c in range(0x251):
+        ch = chr(c)
+        if "0" <= ch <= "9":
+            out[c] = c - 48
+        elif "a" <= ch <= "z":
+            out[c] = c - 97 + 10
+        elif ch == " ":
+            out[c] = 36
+        elif ch in ".,;:!?":
+            out[c] = 37
+    return out
+
+
+_BIN = _bins()
+_BINS = 39
+
+
+def _histograms(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """(len(starts), _BINS): per range of code points, how many of each character class (see _bins)."""
+    at, _ = _ranges(starts, lengths)
+    owner = np.repeat(np.arange(len(starts)), lengths)
+    classes = _BIN[np.minimum(cp[at].astype(np.int64), 0x250)]  # (any integer type of code points)
+    return np.bincount(owner * _BINS + classes, minlength=len(starts) * _BINS).reshape(len(starts), _BINS)
+
+
+def _could_score(g: Glossary, cp: np.ndarray, s: np.ndarray, windows: np.ndarray, near_ix: np.ndarray,
+                 threshold: float) -> np.ndarray:
+    """Per item: whether one of its windows (start s, ends `windows`, -1: none) could reach the score against
+    its term's key or plural key; windows that cannot are set to -1. fuzz.ratio is 200 · LCS / (la + lb), and
+    a common subsequence holds at most min(count in a, count in b) characters of each class, so a window
+    whose class counts cap that below the threshold can never score (an upper bound: nothing _best_of would
+    find is dropped)."""
+    if not len(s):
+        return np.zeros(0, bool)
+    uniq, which = np.unique(near_ix, return_inverse=True)
+    bounds = []
+    for texts in ([g.nears[i].key for i in uniq.tolist()], [g.nears[i].plural_key for i in uniq.tolist()]):
+        lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+        kcp = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+        bounds.append((_histograms(kcp, np.cumsum(lengths) - lengths, lengths)[which], lengths[which]))
+    out = np.zeros(len(s), bool)
+    for w in range(windows.shape[0]):
+        t = windows[w]
+        has = np.flatnonzero(t >= 0)
+        if not len(has):
+            continue
+        n = t[has] - s[has]
+        hist = _histograms(cp, s[has], np.maximum(n, 0))
+        ok = np.zeros(len(has), bool)
+        for khist, klen in bounds:
+            common = np.minimum(hist, khist[has]).sum(axis=1)
+            ok |= 200.0 * common >= threshold * (n + klen[has]) - 1e-6
+        windows[w, has[~ok]] = -1
+        out[has[ok]] = True
+    return out
 
 
 def _trim_marks(cp: np.ndarray, t: np.ndarray, s: np.ndarray) -> np.ndarray:

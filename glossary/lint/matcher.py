@@ -552,15 +552,15 @@ class AnchorAutomaton:
 
     def tables(self, nears: list[Near]) -> tuple[np.ndarray, ...]:
         """Per key: its first item in the flat item list, its item count; per flat item: j, the code and
-        length of prev3 and of next3 (see gram_codes), and its term's word count, key length and plural key
-        length (`nears`: the list the items index)."""
+        length of prev3 and of next3 (see gram_codes), its term's word count, key length and plural key
+        length, and its index in `nears` (the list the items index)."""
         if self._tables is None:
             count = np.fromiter((len(v[1]) for v in self._values), np.int64, len(self._values))
             items = [it for v in self._values for it in v[1]]
             js = np.fromiter((it[1] for it in items), np.int64, len(items))
             grams = [(_gram_code(it[2]), len(it[2]), _gram_code(it[3]), len(it[3]), len(nears[it[0]].words),
-                      len(nears[it[0]].key), len(nears[it[0]].plural_key)) for it in items]
-            grams = np.array(grams, np.int64).reshape(len(items), 7)
+                      len(nears[it[0]].key), len(nears[it[0]].plural_key), it[0]) for it in items]
+            grams = np.array(grams, np.int64).reshape(len(items), 8)
             self._tables = (np.cumsum(count) - count, count, js, *grams.T)
         return self._tables
 
