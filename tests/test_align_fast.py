@@ -270,3 +270,17 @@ def test_feature_memo_returns_the_features_of_a_fresh_analysis():
     for k in range(7):
         memo.put(memo.en, str(k), k)
         assert len(memo.en) <= 3
+
+
+def test_name_hits_through_start_filter_equal_the_full_walk():
+    from glossary.align.anchors import zh_name_hits
+
+    names = name_index([en_features(s) for s in EN] + [en_features("Wang Wen met Li Qiang in Chongqing and Xiamen")])
+    keys, prefixes = names
+    assert prefixes == frozenset({k[:i] for k in keys for i in range(1, len(k))})
+    found = 0
+    for s in ZH + ["王雯与李强在重庆、厦门会面", "王", "", "a王雯"]:
+        got = zh_name_hits(s, keys, prefixes, names.starts)
+        assert got == zh_name_hits(s, keys, prefixes)
+        found += bool(got)
+    assert found > 10

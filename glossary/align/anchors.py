@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from itertools import compress
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -144,10 +145,51 @@ def _readings_of(ch: str) -> tuple[str, ...]:
     return _READINGS[ch]
 
 
-def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> set[str]:
-    """Pinyin of 2–3 character runs that equal one of `keys` (walk pruned by `prefixes`; all readings)."""
+class _Starts(dict):
+    """char -> whether a name may start there: a Han character with a reading among `prefixes` (filled lazily)."""
+
+    def __init__(self, prefixes: frozenset[str]):
+        super().__init__()
+        self.prefixes = prefixes
+
+    def __missing__(self, ch: str) -> bool:
+        r = _READINGS[ch]
+        v = self[ch] = bool(r) and not self.prefixes.isdisjoint(r) and "\u4e00" <= ch <= "\u9fff"
+        return v
+
+
+class NameIndex(tuple):
+    """(keys, prefixes) of a document's English names; `starts` remembers per character whether a name may start
+    there, so zh_name_hits visits only those positions."""
+
+    def __new__(cls, keys: frozenset[str], prefixes: frozenset[str]):
+        self = super().__new__(cls, (keys, prefixes))
+        self.starts = _Starts(prefixes)
+        return self
+
+
+def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str], starts: _Starts | None = None) -> set[str]:
+    """Pinyin of 2–3 character runs that equal one of `keys` (walk pruned by `prefixes`; all readings).
+
+    `starts` (NameIndex.starts for these prefixes): the same hits, visiting only the positions it allows."""
     out: set[str] = set()
     if not keys:
+        return out
+    if starts is not None:
+        rd = _READINGS
+        n = len(norm)
+        for i in compress(range(n - 1), map(starts.__getitem__, norm)):
+            for r1 in rd[norm[i]]:
+                if r1 not in prefixes:
+                    continue
+                for r2 in rd[norm[i + 1]]:
+                    s2 = r1 + r2
+                    if s2 in keys:
+                        out.add(s2)
+                    if s2 in prefixes and i + 2 < n:
+                        for r3 in rd[norm[i + 2]]:
+                            if s2 + r3 in keys:
+                                out.add(s2 + r3)
         return out
     rd = list(map(_READINGS.__getitem__, norm))
     n = len(norm)
@@ -169,10 +211,23 @@ def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> s
     return out
 
 
-def name_index(en_feats) -> tuple[frozenset[str], frozenset[str]]:
-    """All English name keys of a document and their proper prefixes (for zh_name_hits)."""
+class _KeyPrefixes(dict):
+    """name key -> its proper prefixes (bounded memo: emptied at 65536 keys)."""
+
+    def __missing__(self, key: str) -> tuple[str, ...]:
+        if len(self) >= 65536:
+            self.clear()
+        v = self[key] = tuple(key[:i] for i in range(1, len(key)))
+        return v
+
+
+_KEY_PREFIXES = _KeyPrefixes()
+
+
+def name_index(en_feats) -> NameIndex:
+    """All English name keys of a document and their proper prefixes (for zh_name_hits), as a NameIndex."""
     keys = frozenset().union(*(f.names for f in en_feats)) if en_feats else frozenset()
-    return keys, frozenset({k[:i] for k in keys for i in range(1, len(k))})
+    return NameIndex(keys, frozenset().union(*map(_KEY_PREFIXES.__getitem__, keys)))
 
 
 def name_keys(names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -324,7 +379,8 @@ def zh_features_memo(norm: str, glossary: GlossaryAnchors | None,
     if base is None:
         base = memo.put(memo.zh, norm, _zh_base(norm, glossary))
     length, anchors, words, nums = base
-    return Features(length=length, anchors=anchors, words=words, names=frozenset(zh_name_hits(norm, *names)),
+    hits = zh_name_hits(norm, names[0], names[1], getattr(names, "starts", None))
+    return Features(length=length, anchors=anchors, words=words, names=frozenset(hits),
                     numbers=nums, size=len(words))
 
 
