@@ -27,6 +27,7 @@ def _generated(n: int) -> list[SegmentPair]:
 
 def test_two_workers_give_the_serial_candidates_exactly(monkeypatch):
     monkeypatch.setattr(miner, "MIN_BLOCK", 100)  # many blocks: terms and facts from both workers, interleaved
+    monkeypatch.setattr(miner, "FACT_BLOCK", 300)  # English facts collected early, in several ranges
     pairs = _generated(1500)
     serial = miner.mine(pairs, workers=1)
     parallel = miner.mine(pairs, workers=2)

@@ -159,17 +159,22 @@ def _cut_chunk(chunk: list[str]) -> list[list[str]]:
 
 
 def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
-    """(words, POS tags) per segment, streamed in order: jieba runs in the pool (when there is one) while the
-    caller consumes; tags are looked up here, once per distinct word."""
+    """(words, POS tags) per segment, streamed in order: jieba runs in the pool (when there is one, the chunks
+    queued at once, ahead of later pool work) while the caller consumes; tags are looked up here, once per
+    distinct word."""
     step = 1000
     chunks = [zh[i : i + step] for i in range(0, len(zh), step)]
     cut = pool.imap(_cut_chunk, chunks) if pool is not None else map(_cut_chunk, chunks)
     tag = zhc.word_tag
-    for got in cut:
-        for ws in got:
-            yield ws, [tag(w)[0] for w in ws]
-        if tick:
-            tick(len(got))
+
+    def stream():
+        for got in cut:
+            for ws in got:
+                yield ws, [tag(w)[0] for w in ws]
+            if tick:
+                tick(len(got))
+
+    return stream()
 
 
 def _pair_one(z: str, n_places: int, segs: tuple[int, ...], en: EnTokens):
@@ -217,26 +222,43 @@ def _segment_facts(en: EnTokens, lo: int, hi: int) -> tuple:
     return lower, paren, seen_acr, df
 
 
-def _pair_block(block: tuple, en: EnTokens | None = None) -> tuple[list, tuple]:
-    """One unit of pairing work: the terms first seen in segments lo..hi-1, and those segments' English facts
-    (each segment belongs to exactly one block; its tokens are mostly the ones the terms need)."""
-    terms, lo, hi = block
+def _pair_block(block: tuple, en: EnTokens | None = None) -> tuple[list, tuple | None]:
+    """One unit of pairing work: the terms first seen in segments lo..hi-1, and (unless already collected)
+    those segments' English facts (each segment belongs to exactly one block)."""
+    terms, lo, hi, facts = block
     en = en if en is not None else _WORKER["en"]
     out = []
     for z, n_places, segs in terms:
         got = _pair_one(z, n_places, segs, en)
         if got:
             out.append((z, got))
-    return out, _segment_facts(en, lo, hi)
+    return out, _segment_facts(en, lo, hi) if facts else None
 
 
-def pair_all(terms: list[str], occ: dict, en: EnTokens, pool, tick: Callable[[int, int], None]) -> tuple:
+FACT_BLOCK = 5000  # segments per English-facts task collected while the parent counts n-grams
+
+
+def _facts_range(rng: tuple[int, int]) -> tuple:
+    """_segment_facts of segments lo..hi-1 in a worker (queued behind the jieba chunks: the workers are idle
+    while the parent collects n-grams, and the facts need no zh term)."""
+    return _segment_facts(_WORKER["en"], *rng)
+
+
+def early_facts(n: int, pool):
+    """English facts of every segment, in segment order, computed in the pool ahead of pairing."""
+    return pool.imap(_facts_range, [(lo, min(n, lo + FACT_BLOCK)) for lo in range(0, n, FACT_BLOCK)])
+
+
+def pair_all(terms: list[str], occ: dict, en: EnTokens, pool, tick: Callable[[int, int], None],
+             facts=None) -> tuple:
     """Pair every zh term with its English and collect the English facts of every segment, in segment-range
-    blocks (in the pool when there is one). Returns (chosen {zh: pairing}, en_lower, paren, seen_acr, df)."""
+    blocks (in the pool when there is one). facts: the facts already collected (early_facts), in segment order.
+    Returns (chosen {zh: pairing}, en_lower, paren, seen_acr, df)."""
     n = len(en)
     parts = (pool._processes if pool is not None else 1) * BLOCKS_PER_WORKER
     size = max(MIN_BLOCK, -(-n // parts))
-    blocks: list[tuple[list, int, int]] = [([], lo, min(n, lo + size)) for lo in range(0, max(n, 1), size)]
+    blocks: list[tuple[list, int, int, bool]] = [([], lo, min(n, lo + size), facts is None)
+                                                 for lo in range(0, max(n, 1), size)]
     for z in terms:
         places = occ[z]
         blocks[min(len(blocks) - 1, places[0][0] // size)][0].append(
@@ -247,16 +269,22 @@ def pair_all(terms: list[str], occ: dict, en: EnTokens, pool, tick: Callable[[in
     seen_acr: Counter = Counter()
     df: Counter = Counter()
     done = 0
-    results = pool.imap(_pair_block, blocks) if pool is not None else (_pair_block(b, en) for b in blocks)
-    for block, (pairs, (lower, par, acr, d)) in zip(blocks, results):
-        got.update(pairs)
+    def merge(lower, par, acr, d) -> None:
         en_lower.extend(lower)
         for k, a in par:
             paren[k].add(a)
         seen_acr.update(acr)
         df.update(d)
+
+    results = pool.imap(_pair_block, blocks) if pool is not None else (_pair_block(b, en) for b in blocks)
+    for block, (pairs, fact) in zip(blocks, results):
+        got.update(pairs)
+        if fact is not None:
+            merge(*fact)
         done += len(block[0])
         tick(done, len(terms))
+    for fact in facts or ():
+        merge(*fact)
     chosen = {z: got[z] for z in terms if z in got}
     return chosen, en_lower, paren, seen_acr, df
 
@@ -332,8 +360,10 @@ def mine(
             done[0] += k
             step("tokenise", done[0], n)
 
+        segments = zh_segments(zh_norm, pool, tick)  # jieba chunks queued first: the parent waits on them
         names = pool.apply_async(_name_sources, (zh_norm,)) if pool is not None else None
-        stats, occ = zhc.collect_words(zh_segments(zh_norm, pool, tick))  # collects while the pool cuts
+        facts = early_facts(n, pool) if pool is not None else None
+        stats, occ = zhc.collect_words(segments)  # collects while the pool cuts, then finds names and facts
         step("tokenise", n, n)
         _add_name_candidates(zh_norm, stats, occ, names.get() if names is not None else None)
         scoring.names_follow(stats, occ)
@@ -351,7 +381,7 @@ def mine(
         en_toks = EnTokens(en_text)  # this process tokenises only the few segments it still reads
         # pairing, and the corpus-wide English facts: acronyms in parentheses, acronyms seen, word keys
         chosen, en_lower, paren, seen_acr, df = pair_all(terms, occ, en_toks, pool,
-                                                         lambda d, t: step("pair", d, t))
+                                                         lambda d, t: step("pair", d, t), facts)
         step("pair", len(terms), len(terms))
         _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text, df, pool)
     finally:
