@@ -249,7 +249,12 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     sorted, with a sentinel span past the text at the end."""
     k = np.searchsorted(m_starts, e, "left") - 1  # the last match starting before the anchor ends
     free = (k < 0) | (m_ends[np.maximum(k, 0)] <= p)
-    p, e, key = p[free], e[free], key[free]
+    p, e, key, k = p[free], e[free], key[free], k[free]
+    # per free anchor: where the last match before it ends (-1: none) and where the next one starts (the
+    # sentinel at worst); a window [s, t) around the anchor overlaps no match when s is at or after the one
+    # and t at or before the other (no match starts inside a free anchor)
+    prev_end = np.where(k >= 0, m_ends[np.maximum(k, 0)], -1)
+    next_start = m_starts[k + 1]
     first, count, js, prev_code, prev_len, next_code, next_len, words, klen, plen, near_ix = \
         g.anchor_auto.tables(g.nears)
     n = count[key]
@@ -259,7 +264,7 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
         cp = _codepoints_bmp(norm)
     spaces = np.flatnonzero(cp == 32)
     word_starts = np.concatenate(([0], spaces + 1))
-    word = np.searchsorted(spaces, p[hit])  # index of the anchor word (spaces before it)
+    word = np.searchsorted(spaces, p)[hit]  # index of the anchor word (spaces before it)
     j = js[flat]
     left = word - j
     ok = left >= 0
@@ -274,8 +279,7 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     marked = cp[np.minimum(eh, len(cp) - 1)] != 32
     right = np.maximum(words[flat] - j - 2, 0) - (marked & (eh < len(cp)))
     t = np.where(right <= 0, eh, word_starts[np.minimum(word + right, len(word_starts) - 1)])
-    k = np.searchsorted(m_starts, t, "left") - 1  # the last match starting before that end
-    ok &= (k < 0) | (m_ends[np.maximum(k, 0)] <= s)
+    ok &= (next_start[hit] >= t) & (prev_end[hit] <= s)
     sel = np.flatnonzero(ok)
     hit, flat, s = hit[sel], flat[sel], s[sel]
     grams: dict = {}
