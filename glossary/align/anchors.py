@@ -342,9 +342,11 @@ def zh_features(norm: str, glossary: GlossaryAnchors | None = None, lexicon=None
 
 class FeatureMemo:
     """Per-process memo of sentence features by text: repeated sentences (boilerplate, recurring titles and
-    datelines) are analysed once. Bounded: emptied when it reaches `limit` entries per language."""
+    datelines) are analysed once. Bounded: emptied when it reaches `limit` entries per language. Frequent
+    sentences come back right after a clear: on 100k generated pairs 4096 entries give hit rates of 28%/36%
+    (zh/en) against 32%/40% with 32768, for ~1/8 of the memory (32768 cost ~170 MB of peak RSS there)."""
 
-    def __init__(self, limit: int = 32768):
+    def __init__(self, limit: int = 4096):
         self.limit = limit
         self.zh: dict[str, tuple] = {}  # Simplified text -> (length, anchors, words, numbers): all but names
         self.en: dict[str, Features] = {}
