@@ -55,9 +55,10 @@ class Options:
     # parallel.idle_workers). Only drafts of 2 × min_chunk_chars or more are split (smaller ones, and bilingual
     # documents, are linted serially); GLOSSARY_LINT_WORKERS=N sets N (1: always serial). The parent lints the
     # first part itself while one forked child per extra process lints the rest (lint.parallel). Measured with
-    # bench_lint on this shared 2-core machine (load average 3-4), 100k-term glossary, 5 MB drafts: a critical
-    # path (the parent's CPU, the child running beside it) of 9.6-11.6 MB/s against 7.0-7.2 MB/CPU-s serial,
-    # but 35-40% more CPU in all, so with no idle core the split is slower (5.1-5.8 MB/s wall against 6.9-7.0).
+    # bench_lint on this shared 2-core machine (load average 4.7-4.8), 100k-term glossary, 5 MB drafts: a
+    # critical path (the parent's CPU, the child running beside it) of 13.1-14.2 MB/s against 8.6-9.9 MB/CPU-s
+    # serial, but 30-40% more CPU in all (6.6-7.1 MB/CPU-s), so with no idle core the split is slower (4.4-4.8
+    # MB/s wall against 6.2-6.3).
     workers: int | None = field(default_factory=lambda: default_workers())
     min_chunk_chars: int = 500_000  # a draft is split only into chunks at least this long
 
