@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from glossary.data import EntryData, TermData
 from glossary.lint.checks import _best_window, _overlaps, _wordwise, check_near_misses
-from glossary.lint.matcher import (_TRAIL_OK, _en_view_strings, caseless, _lower_same_length, _shorter, _spans_lean, compile_glossary, en_view,
-                                   iter_anchors, view_arrays)
+from glossary.lint.matcher import _shorter, _spans_lean, caseless, compile_glossary, iter_anchors
+from glossary.lint.views import _TRAIL_OK, _en_view_strings, _lower_same_length, en_view, view_arrays
 from glossary.lint.source import Region, SourceFile, has_han
 
 

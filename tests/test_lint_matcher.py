@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossary.data import EntryData, TermData
-from glossary.lint.matcher import compile_glossary, en_variants, en_view, zh_view
+from glossary.lint.matcher import compile_glossary, en_variants
+from glossary.lint.views import en_view, zh_view
 
 
 def entry(*terms) -> EntryData:

@@ -15,8 +15,9 @@ from rapidfuzz import fuzz
 
 from glossary.data import Finding
 from glossary.lint import parallel
-from glossary.lint.matcher import (NUMERAL, EnScan, Glossary, Match, Near, _codepoints_bmp, _ranges, anchor_hits,
-                                   gram_codes, is_acronym, iter_words, plural)
+from glossary.lint.matcher import (NUMERAL, EnScan, Glossary, Match, Near, _ranges, anchor_hits, gram_codes,
+                                   is_acronym, iter_words, plural)
+from glossary.lint.views import _codepoints_bmp
 from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 
 
