@@ -18,7 +18,7 @@ from glossary.text.normalize import norm_key, to_simplified
 DEFAULT_MIN_SCORE = 0.55  # meets precision >= 0.85 on the seeds and the held-out news genre (make eval-mine)
 MAX_OCC_SCORED = 20  # occurrences per zh term scored span by span (the rest only count)
 MIN_TERMHOOD = 0.2
-PARALLEL_THRESHOLD = 20_000  # segments; below, two spawned workers (~4 CPU-s start-up each: jieba, CC-CEDICT) do not pay
+PARALLEL_THRESHOLD = 20_000  # segments; below, workers do not pay (spawned: ~4 CPU-s start-up each; forked: not re-measured)
 MERGE_MIN_TERMHOOD = 0.3
 MAX_VARIANT_EXTRA = 2  # characters a zh variant may add (重庆市, 西部陆海新通道); more is another term
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -35,8 +35,11 @@ def jobs() -> int:
     """Worker processes for a large corpus: $GLOSSARY_JOBS, else the usable cores where workers can be forked
     (they inherit jieba, CC-CEDICT and the corpus: no start-up, pages shared), else 1 (serial).
 
-    Spawned workers (no fork) measured at 100k pairs on an idle 2-core machine: serial 63 s wall, 64 CPU-s,
-    1.76 GB; two workers 56 s wall, 82 CPU-s, 2.48 GB for the process tree, so without fork mining stays serial.
+    Forked, at 100k generated pairs, same code back to back (2 cores, load 2.5-3.7): serial 83.6 s wall,
+    68.3 CPU-s; two workers 49.1 s wall, 29.5 + 42.3 CPU-s; process tree 1.8-2.0 GB PSS (summed RSS 2.2-2.7 GB
+    counts the pages the workers share with the parent twice). Spawned workers (no fork) measured on an idle
+    machine: serial 63 s wall, 64 CPU-s, 1.76 GB; two workers 56 s, 82 CPU-s, 2.48 GB, so without fork mining
+    stays serial.
     """
     env = os.environ.get(JOBS_ENV, "").strip()
     if env.isdigit():
