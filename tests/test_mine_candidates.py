@@ -89,6 +89,18 @@ def test_foreign_name_sound_similarity():
     assert translit_similarity("中国", "China") == 0.0  # not transliteration characters: words, not sounds
 
 
+def test_transliteration_conventions_th_plural_and_short_names():
+    """English th is written with t- or s- syllables; a group is named in the plural; a two-syllable name with one
+    repeated consonant class must agree syllable by syllable."""
+    from glossary.mine.transliteration import translit_similarity
+
+    for zh, en in [("托马斯", "Thomas"), ("史密斯", "Smith"), ("撒切尔", "Thatcher"), ("胡塞", "Houthi"),
+                   ("胡塞", "Houthis"), ("塞西", "Sisi")]:
+        assert translit_similarity(zh, en) >= 0.75, (zh, en)
+    for zh, en in [("塞西", "Sousa"), ("塞西", "Cecil"), ("萨科", "Sisi"), ("胡塞", "Hughes"), ("托马斯", "Tomatoes")]:
+        assert translit_similarity(zh, en) < 0.75, (zh, en)
+
+
 def test_name_candidates_and_dictionary_person_glosses():
     from glossary.mine import dictionary
     from glossary.mine.transliteration import name_runs
