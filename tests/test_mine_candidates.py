@@ -157,6 +157,28 @@ def test_names_cut_after_the_surname_are_candidates_and_he_is_a_surname():
     assert enc.span_text("Spokesperson He Yadong said. He said so.", toks, spans[0][1], spans[0][2]) == "He Yadong"
 
 
+def test_dictionary_words_jieba_cut_wrongly_are_found():
+    from glossary.mine.dictionary import crossing_words
+
+    ws = zhc.cut_words("绿色氢能被视为实现碳中和的重要途径。")
+    assert "碳中和" not in ws  # jieba: 碳中|和
+    assert [w for w, _, _ in crossing_words(ws)] == ["碳中和"]
+    w, a, b = crossing_words(ws)[0]
+    assert "".join(ws)[a:b] == "碳中和"
+    assert crossing_words(zhc.cut_words("上海证券交易所的几乎完全不同")) == []  # inside one word; whole words
+
+
+def test_mine_proposes_a_dictionary_word_jieba_splits():
+    from glossary.data import SegmentPair
+    from glossary.mine.miner import mine
+
+    pairs = [SegmentPair(zh=z, en=e, position=i, document="d") for i, (z, e) in enumerate([
+        ("绿色氢能被视为实现碳中和的重要途径。", "Green hydrogen is seen as an important way to achieve carbon neutrality."),
+        ("中国承诺力争2060年前实现碳中和。", "China has pledged to achieve carbon neutrality before 2060."),
+    ])]
+    assert {c.zh: c.en for c in mine(pairs)}.get("碳中和") == "carbon neutrality"
+
+
 def test_dashes_join_zh_words_into_one_candidate():
     stats, _ = zhc.collect([zhc.tokenize("完成中国-东盟自由贸易区3.0版谈判")])
     assert "中国-东盟自由贸易区" in stats

@@ -127,6 +127,14 @@ def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
             tick(len(got))
 
 
+def _noting_crossings(segments, crossing: dict):
+    """Pass (words, tags) per segment through, noting the dictionary words jieba cut across (碳中|和)."""
+    for si, seg in enumerate(segments):
+        for w, a, b in dictionary.crossing_words(seg[0]):
+            crossing[w].append((si, a, b))
+        yield seg
+
+
 def _pair_one(z: str, n_places: int, segs: tuple[int, ...], en: EnTokens):
     """Pair one zh term: its first MAX_OCC_SCORED occurrence segments `segs` of `n_places` in all."""
     prof = pairing.profile(z, n_places >= 2)  # an abbreviation reading needs repeated evidence
@@ -287,9 +295,10 @@ def mine(
             done[0] += k
             step("tokenise", done[0], n)
 
-        stats, occ = zhc.collect_words(zh_segments(zh_norm, pool, tick))  # collects while the pool cuts
+        crossing: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        stats, occ = zhc.collect_words(_noting_crossings(zh_segments(zh_norm, pool, tick), crossing))
         step("tokenise", n, n)
-        _add_name_candidates(zh_norm, stats, occ)
+        _add_name_candidates(zh_norm, stats, occ, crossing)
         scoring.names_follow(stats, occ)
         skip_keys = {norm_key(s, "zh") for s in skip}
 
@@ -495,9 +504,10 @@ def _absorb(host: Candidate, c: Candidate) -> None:
     host.score = max(host.score, c.score)
 
 
-def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict) -> None:
+def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, crossing: dict) -> None:
     """Names jieba cuts apart or tags as common words (托|卡耶夫, 基辅/n): transliteration runs and dictionary
-    proper names become candidates too (pairing still needs evidence for them)."""
+    proper names become candidates too (pairing still needs evidence for them); so do the dictionary words jieba
+    cut across (`crossing`, {word: [(segment, start, end)]})."""
     found = transliteration.name_runs(zh_texts)
     inside: dict[int, list[tuple[int, int]]] = defaultdict(list)  # segment → transliteration run spans
     for places in found.values():
@@ -514,6 +524,15 @@ def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict) -> None:
         if z not in stats:
             stats[z] = zhc.Termhood(freq=len(places), tags=Counter({"nz": len(places)}))
             occ[z] = places
+    for z, places in crossing.items():  # 碳中|和: dictionary words jieba cut across
+        if z not in stats:
+            stats[z] = st = zhc.Termhood(freq=len(places), tags=Counter({"lex": len(places)}), lexical=True)
+            occ[z] = places
+            for k, (si, a, b) in enumerate(places):  # neighbouring characters as its contexts
+                text = zh_texts[si]
+                st.left[text[a - 1] if a > 0 and text[a - 1].isalnum() else "<%d>" % k] += 1
+                st.right[text[b] if b < len(text) and text[b].isalnum() else "<%d>" % k] += 1
+            st.entropy = min(zhc.entropy(st.left), zhc.entropy(st.right))
     for z, st in stats.items():
         if st.words <= 2 and len(z) <= 4 and scoring.name_like(z, st) and fragment(occ[z]):
             st.tags["fragment"] += 1  # a jieba piece of a transliterated name (莱恩 of 冯德莱恩)

@@ -232,7 +232,8 @@ class Termhood:
             return 0.0  # 好|新加坡, 区|发展建设: the edge character belongs to the neighbouring word (unless the
             # dictionary lists the whole string as one word: 台积|电 is 台积电 TSMC)
         if self.freq > 1 and self.contexts() < 2:
-            return 0.1  # always the same neighbour: a piece of a longer unit, not a unit
+            return 0.45 if self.lexical else 0.1  # always the same neighbour: a piece of a longer unit, not a unit
+            # (unless the dictionary lists the string as a word: 实现|碳中和 twice is still one word)
         if self.freq == 1:
             if self.tags.get("ngram", 0) == 0 and self.tags.keys() & NAME_TAGS:
                 return 0.8
@@ -261,7 +262,8 @@ def _loose(t: ZhToken) -> bool:
     return len(t.word) == 1 and t.tag not in NAME_TAGS
 
 
-def _entropy(c: Counter) -> float:
+def entropy(c: Counter) -> float:
+    """Shannon entropy (bits) of a context distribution."""
     tot = sum(c.values())
     return -sum(v / tot * math.log2(v / tot) for v in c.values()) if tot else 0.0
 
@@ -374,7 +376,7 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
     for text, st in stats.items():
         if st.nominal:  # a one-off compound of dictionary words (清洁|能源, 居民|消费|价格|指数)
             st.nominal = st.freq == 1 and composable(text)
-        st.entropy = min(_entropy(st.left), _entropy(st.right))
+        st.entropy = min(entropy(st.left), entropy(st.right))
         st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
     return stats, occ
 
