@@ -179,6 +179,28 @@ def test_mine_proposes_a_dictionary_word_jieba_splits():
     assert {c.zh: c.en for c in mine(pairs)}.get("碳中和") == "carbon neutrality"
 
 
+def test_lone_characters_jieba_knows_as_one_name_are_joined():
+    words = zhc.cut_words("普京随后出席第八届中俄博览会开幕式。")
+    assert "中俄" not in words  # jieba: 中|俄 (its count for 中俄 is tiny)
+    joined, tags = zhc.join_split_names(words, [zhc.word_tag(w)[0] for w in words])
+    assert "中俄" in joined and tags[joined.index("中俄")] == "ns" and "".join(joined) == "".join(words)
+    stays = zhc.cut_words("其中非常重要的是")
+    assert zhc.join_split_names(stays, [zhc.word_tag(w)[0] for w in stays])[0] == stays
+
+
+def test_a_name_the_dictionary_writes_as_one_word_matches_two_english_words():
+    en = "It was set forth in the China-Viet Nam Joint Statement with Viet Nam."
+    toks = enc.tokenize(en)
+    got = [enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("越南"), toks, enc.valid_spans(toks))]
+    assert got[0] == "Viet Nam"
+    got = [enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("中越"), toks, enc.valid_spans(toks))]
+    assert got[0] == "China-Viet Nam"
+    en = "Tesla's Shanghai Gigafactory"  # clipped stems: 'Shanghai' alone fills 'shangh', no joined match
+    toks = enc.tokenize(en)
+    got = [enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("上海"), toks, enc.valid_spans(toks))]
+    assert got[0] == "Shanghai"
+
+
 def test_dashes_join_zh_words_into_one_candidate():
     stats, _ = zhc.collect([zhc.tokenize("完成中国-东盟自由贸易区3.0版谈判")])
     assert "中国-东盟自由贸易区" in stats

@@ -128,11 +128,15 @@ def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
 
 
 def _noting_crossings(segments, crossing: dict):
-    """Pass (words, tags) per segment through, noting the dictionary words jieba cut across (碳中|和)."""
-    for si, seg in enumerate(segments):
-        for w, a, b in dictionary.crossing_words(seg[0]):
+    """Pass (words, tags) per segment through, noting the dictionary words jieba cut across (碳中|和) and joining
+    two lone characters jieba's dictionary lists together as a name (中|越 → 中越 China-Vietnam: jieba knows the
+    word but with so low a count that it cuts it apart)."""
+    for si, (words, tags) in enumerate(segments):
+        if len(words) > 1:
+            words, tags = zhc.join_split_names(words, tags)
+        for w, a, b in dictionary.crossing_words(words):
             crossing[w].append((si, a, b))
-        yield seg
+        yield words, tags
 
 
 def _pair_one(z: str, n_places: int, segs: tuple[int, ...], en: EnTokens):

@@ -182,6 +182,17 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
         # an acronym the term does not explain names something else: it fills no gap of the zh term
         content = len(t.parts) if not (t.acronym and not expl) else 0
         out.append((tuple(pids), tm, content, expl, whole, len(t.parts) - content))
+    for k in range(len(tokens) - 1):  # a name the dictionary writes as one word, English as two (Viet Nam)
+        t, u = tokens[k], tokens[k + 1]
+        if t.cap and u.cap and not t.stop and not u.stop and not t.acronym and not u.acronym:
+            joined = dictionary.stem(t.parts[-1] + u.parts[0])  # stems are clipped: 'Viet' must not fill it alone
+            ids = p.stems.get(joined, ()) if 3 <= len(t.parts[-1]) < len(joined) and len(u.parts[0]) >= 3 else ()
+            if ids:
+                pt, pu = out[k], out[k + 1]
+                out[k] = (pt[0] + tuple(i for i in ids if i not in pt[0]), pt[1], pt[2], min(pt[2], pt[3] + 1),
+                          pt[4], pt[5])
+                out[k + 1] = (pu[0] + tuple(i for i in ids if i not in pu[0]), pu[1], pu[2], min(pu[2], pu[3] + 1),
+                              pu[4], pu[5])
     return out
 
 

@@ -137,6 +137,37 @@ def word_tag(w: str) -> tuple[str, bool]:
     return got
 
 
+_JOINED_TAGS = frozenset({"ns", "nt", "nz", "j"})
+# One-character abbreviations of countries and regions in Chinese diplomatic and news text (中 China, 美 the US,
+# 俄 Russia, 欧 Europe, 非 Africa, 东盟 has none): two of them make a pair such as 中越 China-Viet Nam.
+COUNTRY_ABBREVIATIONS = frozenset("中美俄日韩朝英法德意西葡荷比瑞挪丹芬波捷匈罗保希土乌白哈吉塔乌蒙印巴孟尼斯"
+                                  "越老柬泰缅新马菲印澳加墨阿古智秘委欧非亚拉埃沙伊以叙黎约卡")
+
+
+def join_split_names(words: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
+    """Two adjacent one-character country abbreviations whose concatenation jieba's dictionary lists as a place,
+    organisation or abbreviation (中|越 → 中越, 中|俄 → 中俄; jieba's count for them is so low that it cuts them
+    apart): one word, with that tag."""
+    _, known = _jieba()
+    out_w: list[str] = []
+    out_t: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        if len(w) == 1 and i + 1 < n and len(words[i + 1]) == 1 and w in COUNTRY_ABBREVIATIONS \
+                and words[i + 1] in COUNTRY_ABBREVIATIONS:
+            tag = known.get(w + words[i + 1])
+            if tag in _JOINED_TAGS:
+                out_w.append(w + words[i + 1])
+                out_t.append(tag)
+                i += 2
+                continue
+        out_w.append(w)
+        out_t.append(tags[i])
+        i += 1
+    return (out_w, out_t) if len(out_w) < n else (words, tags)
+
+
 def tokenize(zh: str) -> list[ZhToken]:
     """jieba words with their POS tags (dictionary tags; HMM-discovered words are flagged OOV)."""
     out, pos = [], 0
