@@ -48,31 +48,68 @@ def synthetic_pairs(n: int) -> list[SegmentPair]:
     return out
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants now (Linux /proc; 0 elsewhere)."""
-    total, todo = 0, [pid]
+def _tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc; just `pid` elsewhere)."""
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         try:
-            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants now (Linux /proc; 0 elsewhere). Pages a forked
+    worker shares with its parent count once per process here."""
+    total = 0
+    for p in _tree_pids(pid):
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _tree_pss_kb(pid: int) -> int:
+    """Proportional set size of a process and its descendants (shared pages split between the processes that
+    share them: the physical memory the tree uses); 0 where /proc/PID/smaps_rollup is missing."""
+    total = 0
+    for p in _tree_pids(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
         except (OSError, ValueError):
             continue
     return total
 
 
 class TreeRss:
-    """Peak summed RSS of this process and its worker processes, sampled every `every` seconds."""
+    """Peak summed RSS (and PSS) of this process and its worker processes, sampled every `every` seconds."""
 
     def __init__(self, every: float = 0.25):
         self.peak_kb = 0
+        self.peak_pss_kb = 0
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, args=(every,), daemon=True)
 
+    PSS_EVERY = 2.0  # seconds: reading smaps_rollup of a 1 GB process costs milliseconds of kernel time
+
     def _run(self, every: float) -> None:
+        last_pss = 0.0
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+            pid = os.getpid()
+            rss = _tree_rss_kb(pid)
+            now = time.monotonic()
+            if rss > self.peak_kb or now - last_pss >= self.PSS_EVERY:  # PSS <= RSS: read it near RSS peaks
+                self.peak_pss_kb = max(self.peak_pss_kb, _tree_pss_kb(pid))
+                last_pss = now
+            self.peak_kb = max(self.peak_kb, rss)
             self._stop.wait(every)
 
     def __enter__(self):
@@ -86,6 +123,10 @@ class TreeRss:
     @property
     def peak_mb(self) -> float:
         return round(self.peak_kb / 1024, 1)
+
+    @property
+    def peak_pss_mb(self) -> float:
+        return round(self.peak_pss_kb / 1024, 1)
 
 
 def main(argv=None) -> int:
@@ -118,6 +159,9 @@ def main(argv=None) -> int:
                      note="largest single process (main or one worker), corpus generation included", **common),
         benchlib.run(n, "mine peak RSS (process tree)", tree.peak_mb, "MB", RSS_GOAL,
                      note="main process + workers summed, sampled every 0.25 s", **common),
+        benchlib.run(n, "mine peak PSS (process tree)", tree.peak_pss_mb, "MB", RSS_GOAL,
+                     note="main process + workers, shared pages split between them (physical memory used)",
+                     **common),
         benchlib.run(n, "mine candidates", len(cands), "candidates", None, **common),
     ]
     out = benchlib.write_results("mine", runs, args.out)

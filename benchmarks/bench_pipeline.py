@@ -11,7 +11,8 @@ Stages (a stage whose code or CLI command does not exist yet is skipped with a n
   ingest-cli      `glossary init` + `glossary ingest <mixed dir>` only (process pool of $GLOSSARY_JOBS workers,
                   default the usable cores): wall-clock pairs/s with the database
   mine            glossary.mine.miner.mine over the TSV pairs (pairs loaded before the clock starts)
-  e2e             align + mine in one process, library entry points (no database)
+  e2e             align (glossary.pool.read_files: the pool `glossary ingest` uses) + mine, library entry points
+                  (no database)
   cli             `glossary init`, `glossary ingest <mixed dir>`, `glossary mine` in subprocesses (with the database)
 
 Usage: python benchmarks/bench_pipeline.py [--smoke | --quick | --full] [--sizes 10000,100000] [--runs 3]
@@ -208,12 +209,19 @@ def worker(stage: str, corpus: Path, size: int) -> dict:
     hash_cpu = 0.0
     if stage in ("align", "e2e"):
         from glossary.ingest import read_aligned
+        from glossary.pool import read_files
 
         files = _mixed_files(corpus)
         t0 = time.perf_counter()
         aligned = []
-        for f in files:
-            aligned.extend(read_aligned(f).pairs)
+        if stage == "e2e":  # as `glossary ingest` reads them: a pool of $GLOSSARY_JOBS workers (default: cores)
+            for doc in read_files(files):
+                aligned.extend(doc.pairs)
+                for b in doc.batches or ():
+                    aligned.extend(b)
+        else:  # the per-process align rate
+            for f in files:
+                aligned.extend(read_aligned(f).pairs)
         t_align = time.perf_counter() - t0
         out.update(seconds=t_align, items=len(aligned), files=len(files))
         if stage == "e2e":
@@ -283,6 +291,7 @@ def worker(stage: str, corpus: Path, size: int) -> dict:
     if tree is not None:
         tree.__exit__(None, None, None)
         out["tree_rss_mb"] = tree.peak_mb
+        out["tree_pss_mb"] = tree.peak_pss_mb  # shared (forked) pages split between processes
     return out
 
 
@@ -308,6 +317,7 @@ def measure(stage: str, corpus: Path, size: int, runs: int, timeout: float) -> d
         return {"error": f"runs gave different output: {sorted({s.get('fingerprint') for s in samples})}"}
     if any("tree_rss_mb" in s for s in samples):
         med["tree_rss_mb"] = max(s.get("tree_rss_mb", 0.0) for s in samples)
+        med["tree_pss_mb"] = max(s.get("tree_pss_mb", 0.0) for s in samples)
     return med
 
 
@@ -346,6 +356,7 @@ def rows_for(stage: str, size: int, m: dict, base: dict | None) -> list[dict]:
              for k in ("align_seconds", "mine_seconds", "candidates", "steps", "steps_cpu") if k in m}
     if m.get("tree_rss_mb"):
         rss["tree_rss_mb"] = m["tree_rss_mb"]  # main + workers summed (rss value: the largest single process)
+        rss["tree_pss_mb"] = m.get("tree_pss_mb")  # the same with pages shared by forked workers counted once
     return [r(size, f"{stage} time", round(m["seconds"], 2), "s", goal, **extra, **common), rss]
 
 

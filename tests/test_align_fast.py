@@ -252,3 +252,35 @@ def test_en_numbers_and_anchors_equal_reference_fuzz(text):
 
     assert en_numbers(text) == _en_numbers_reference(text)
     assert en_features(text).anchors == _en_anchors_reference(text)
+
+
+def test_feature_memo_returns_the_features_of_a_fresh_analysis():
+    from glossary.align.anchors import FeatureMemo, GlossaryAnchors, en_features_memo, zh_features_memo
+
+    g = GlossaryAnchors([("区域全面经济伙伴关系协定", "Regional Comprehensive Economic Partnership")])
+    names = name_index([en_features(s) for s in EN])
+    for glossary in (None, g):
+        for _ in range(2):  # the second pass is served from the memo
+            for s in EN:
+                assert en_features_memo(s, glossary) == en_features(s, glossary)
+            for s in ZH:
+                assert zh_features_memo(s, glossary, names) == zh_features(s, glossary, names=names)
+    assert g.memo.zh and g.memo.en  # the glossary's features live in its own memo
+    memo = FeatureMemo(limit=3)
+    for k in range(7):
+        memo.put(memo.en, str(k), k)
+        assert len(memo.en) <= 3
+
+
+def test_name_hits_through_start_filter_equal_the_full_walk():
+    from glossary.align.anchors import zh_name_hits
+
+    names = name_index([en_features(s) for s in EN] + [en_features("Wang Wen met Li Qiang in Chongqing and Xiamen")])
+    keys, prefixes = names
+    assert prefixes == frozenset({k[:i] for k in keys for i in range(1, len(k))})
+    found = 0
+    for s in ZH + ["王雯与李强在重庆、厦门会面", "王", "", "a王雯"]:
+        got = zh_name_hits(s, keys, prefixes, names.starts)
+        assert got == zh_name_hits(s, keys, prefixes)
+        found += bool(got)
+    assert found > 10

@@ -11,14 +11,8 @@ from tests import tui_seed
 from glossary.data import EntryData, TermData
 from glossary.errors import ConflictError, InputError
 from glossary.store.service import GlossaryService
-from glossary.store.browse import (
-    QueueFilter,
-    ReviewAdapter,
-    acronym_keys,
-    classify_query,
-    find_all,
-    merge_spans,
-)
+from glossary.store.browse import QueueFilter, ReviewAdapter
+from glossary.store.search_index import acronym_keys, classify_query, find_all, merge_spans
 from glossary.text.normalize import to_simplified
 
 
@@ -235,12 +229,12 @@ def test_fuzzy_length_window_keeps_every_match_of_a_full_scan():
     """The fuzzy fallback scores only keys whose length can reach the cutoff: same hits as scoring all keys."""
     from rapidfuzz import fuzz, process
 
-    from glossary.store.browse import FUZZY_CUTOFF, _ByLength
+    from glossary.store.search_index import FUZZY_CUTOFF, ByLength
 
     words = sorted({w.lower() for pair in tui_seed.read_pairs().values() for p in pair
                     for w in re.findall(r"[A-Za-z]+(?: [A-Za-z]+)?", p.en)})
     keys = dict(enumerate(words))
-    index = _ByLength(keys)
+    index = ByLength(keys)
     queries = [w[:1] + w[2:] for w in words[::7]] + [w + "x" for w in words[3::11]] + ["ab", "corridoor"]
     for query in queries:
         full = {(t, s) for _k, s, t in process.extract(query, keys, scorer=fuzz.QRatio, limit=None,

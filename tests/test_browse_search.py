@@ -13,7 +13,8 @@ from rapidfuzz import fuzz, process
 from tests import tui_seed
 
 from glossary.data import EntryData, TermData
-from glossary.store.browse import FUZZY_CUTOFF, QueueFilter, ReviewAdapter, _ByLength
+from glossary.store.browse import QueueFilter, ReviewAdapter
+from glossary.store.search_index import FUZZY_CUTOFF, ByLength
 from glossary.store.bulk import import_entries
 from glossary.store.db import upgrade
 from glossary.store.service import GlossaryService
@@ -54,7 +55,7 @@ def test_fuzzy_prefilter_scores_the_same_keys_as_a_full_scan(cedict):
     for words, extra in ((en, ["harbuor", "portt", "goverment", "a", "xx"]), (pinyin, ["zhonguo", "beijng"]),
                          (zh, ["中国人民", "人民中", "国"])):
         keys = dict(enumerate(words))
-        index = _ByLength({i * 3 + 1: k for i, k in keys.items()})  # term ids are not positions
+        index = ByLength({i * 3 + 1: k for i, k in keys.items()})  # term ids are not positions
         queries = typos(words, rnd, 60) + extra
         pruned = 0
         for query in queries:

@@ -76,3 +76,17 @@ def test_utf8_read_as_gbk_is_still_mojibake():
     no_marks = "办公".encode("utf-8").decode("gbk")  # 鍔炲叕: two rare Han, fully decodable
     assert "\ufffd" not in no_marks and "?" not in no_marks
     assert find_mojibake("我们" + no_marks + "。") != []
+
+
+def test_ascii_fast_paths_equal_the_general_path():
+    from glossary.text.clean import _MATCH_CHARS, _han_spans
+    from glossary.text.normalize import to_simplified
+
+    every = "".join(map(chr, range(128)))
+    assert match_form(every) == every == to_simplified(every.translate(_MATCH_CHARS))
+    for text in (every, "Why? Because 3 > 2?! (No.) 'quoted' \"double\" a-b -- c", "??? ?a? Ã"[:-1]):
+        assert text.isascii() and find_mojibake(text) == []
+        spans: list = []
+        _han_spans(text, set(), spans)  # what the general path would find: nothing without Han around
+        assert spans == []
+    assert find_mojibake("中文?乱码??文字") != []  # the non-ASCII path still runs

@@ -201,12 +201,12 @@ def test_bitext_streamed_in_batches_equals_whole_file(tmp_path, monkeypatch):
 
 
 def test_cli_ingest_streams_large_bitext_into_one_document(db, tmp_path, monkeypatch):
-    import glossary.commands.ingest as cmd
     import glossary.ingest as ingest_mod
+    import glossary.pool as pool
     from glossary.store.service import GlossaryService
 
     monkeypatch.setattr(ingest_mod, "BATCH", 4)
-    monkeypatch.setattr(cmd, "STREAM_BYTES", 10)  # every file counts as large: read here, streamed
+    monkeypatch.setattr(pool, "STREAM_BYTES", 10)  # every file counts as large: read here, streamed
     tsv = tmp_path / "big.tsv"
     tsv.write_text(_tsv_lines(17), encoding="utf-8")
     r = run("--db", db, "ingest", str(tsv))

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from glossary.data import EntryData, TermData
 from glossary.lint.checks import _best_window, _overlaps, _wordwise, check_near_misses
-from glossary.lint.matcher import (_TRAIL_OK, _en_view_strings, _lower_same_length, _shorter, _spans_lean, compile_glossary, en_view,
-                                   iter_anchors, view_arrays)
+from glossary.lint.matcher import _shorter, _spans_lean, caseless, compile_glossary, iter_anchors
+from glossary.lint.views import _TRAIL_OK, _en_view_strings, _lower_same_length, en_view, view_arrays
 from glossary.lint.source import Region, SourceFile, has_han
 
 
@@ -37,6 +37,9 @@ G = compile_glossary([
     entry(("zh", "检查员", "fullForm", "preferred"), ("en", "level-II inspector", "fullForm", "preferred")),
     entry(("zh", "海关", "fullForm", "preferred"), ("en", "U.S. Zoning Bureau", "fullForm", "preferred")),
     entry(("zh", "自贸区", "fullForm", "preferred"), ("en", "Pilot Free Trade Zone Office", "fullForm", "preferred")),
+    entry(("zh", "人民政府", "fullForm", "preferred"), ("en", "people's government", "fullForm", "preferred")),
+    entry(("zh", "过气", "fullForm", "preferred"), ("en", "has-been", "fullForm", "preferred")),
+    entry(("zh", "人民", "fullForm", "preferred"), ("en", "people's", "fullForm", "preferred")),
 ])
 
 TOKENS = ["Trade Corridor", "trade corridor", "TRADE CORRIDOR", "Trade-Corridor", "trade\ncorridor", "policy",
@@ -46,12 +49,14 @@ TOKENS = ["Trade Corridor", "trade corridor", "TRADE CORRIDOR", "Trade-Corridor"
           "e-mail", "email", "E-mail", "level-II inspector", "level-2 inspector", "Level II Inspektor",
           "U.S. Zoning Bureau", "US Zoning Bureaux", "Pilot Free Trade Zone Office", "pilot free trade zone ofice",
           "Pilot Free Trade Zone", "the", "of", "land", "sea", "corridor", "zone", "office", "bureau", ",", ".", ";",
-          " ", "\n", "\n\n", "调用", "’s", "'s", "-", "x", "2"]
+          " ", "\n", "\n\n", "调用", "’s", "'s", "-", "x", "2", "People's Government", "people’s government",
+          "PEOPLE'S GOVERNMENT", "people's government", "Has-Been", "has been", "has-been", "People's", "\u212aey"]
 
 
 def _reference_spans_lean(auto, padded, same, low):
-    """The per-match loop _spans_lean replaced."""
+    """The per-match loop _spans_lean replaced (a quiet match of a QUIET_FIRST group is loud the first time)."""
     starts, ends, loud = [], [], []
+    seen = set()
     for i, start, end in auto.find(padded):
         value = auto.values[i]
         last = end - 1
@@ -60,12 +65,14 @@ def _reference_spans_lean(auto, padded, same, low):
             ends.append(last)
             q = value[4]
             if q is not None:
-                if low.startswith(q, start):
-                    continue
+                quiet = low.startswith(q, start)
             else:
                 q = value[3]
-                if q is not None and same.startswith(q, start):
+                quiet = q is not None and (low if caseless(q) else same).startswith(q, start)
+            if quiet:
+                if value[5] < 0 or value[5] in seen:
                     continue
+                seen.add(value[5])
             loud.append((start, last, value))
             continue
         value, end = _shorter(auto, padded, start, last + 1)
@@ -73,8 +80,8 @@ def _reference_spans_lean(auto, padded, same, low):
             continue
         starts.append(start)
         ends.append(end - 1)
-        if (value[3] is not None and same.startswith(value[3], start)) or \
-                (value[4] is not None and low.startswith(value[4], start)):
+        if value[5] < 0 and ((value[3] is not None and same.startswith(value[3], start))
+                             or (value[4] is not None and low.startswith(value[4], start))):
             continue
         loud.append((start, end - 1, value))
     return starts, ends, loud
@@ -94,6 +101,31 @@ def test_bulk_lean_scan_equals_the_per_match_loop(tokens, sep):
         assert (starts.tolist(), ends.tolist()) == (want[0], want[1])
         assert list(zip(loud_starts.tolist(), loud_ends.tolist())) == [(s, e) for s, e, _ in want[2]]
         assert len(values) == len(want[2]) and all(a is b for a, (_, _, b) in zip(values, want[2]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS + ["ILSTC (", "ILSTC, the ", ")"]), max_size=30),
+       st.sampled_from([" ", "\n", ", "]))
+def test_lean_scan_leaves_out_only_matches_no_check_uses(tokens, sep):
+    """The English-only checks report the same on the lean scan's matches as on every match (quiet ones
+    skipped, only the first full form / acronym of a concept with acronyms kept)."""
+    from glossary.lint.checks import check_acronyms, check_inconsistent, check_spelling, check_status
+
+    text = sep.join(tokens)
+    f = SourceFile("d.txt", text)
+    lean, full = G.scan_en(text, 0, f, lean=True).matches, G.scan_en(text, 0, f).matches
+    assert len(lean) <= len(full)
+    for check in (check_status, check_spelling, check_acronyms, check_inconsistent):
+        assert check(lean) == check(full)
+
+
+def test_lean_scan_keeps_the_first_full_form_and_acronym():
+    text = ("ILSTC was named. The New International Land-Sea Trade Corridor and the New International "
+            "Land-Sea Trade Corridor, ILSTC and ILSTC again.")
+    f = SourceFile("d.txt", text)
+    got = [m.surface for m in G.scan_en(text, 0, f, lean=True).matches]
+    assert got == ["ILSTC", "New International Land-Sea Trade Corridor"]
+    assert len(G.scan_en(text, 0, f).matches) == 5
 
 
 def _reference_near(g, region, sc, threshold=90.0):
@@ -216,3 +248,55 @@ def test_packed_gram_tables_decide_as_the_per_item_codes(text, items, before):
     assert _gram_near(cp, at, code, length, before).tolist() == want.tolist()
     plain = [g in (text[max(0, a - 16):a] if before else text[a:a + 16]) for a, g in zip(at.tolist(), (g for _, g in items))]
     assert want.tolist() == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcde .,\u00e9\u024f0", min_size=1, max_size=40),
+       st.text(alphabet="abcde \u00e91", min_size=1, max_size=30), st.integers(0, 39), st.integers(1, 40),
+       st.sampled_from([70.0, 90.0, 95.0]))
+def test_character_class_bound_never_drops_a_window_that_scores(text, key, s, n, threshold):
+    """_could_score drops a window only when fuzz.ratio against the key and its plural stays below the
+    threshold (it bounds the common subsequence by character-class counts)."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from glossary.lint.checks import _could_score
+    from glossary.lint.matcher import Near, plural
+
+    class _G:
+        nears = [Near(None, None, key.split(" "), key, plural(key), frozenset())]
+
+    s = min(s, len(text) - 1)
+    t = min(s + n, len(text))
+    windows = np.array([[t], [-1], [s + 1 if s + 1 <= len(text) else -1]], np.int64)
+    cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    before = windows.copy()
+    kept = _could_score(_G, cp, np.array([s], np.int64), windows, np.array([0], np.int64), threshold)
+    for w in range(3):
+        end = int(before[w, 0])
+        if end < 0:
+            continue
+        best = max(fuzz.ratio(text[s:end], key), fuzz.ratio(text[s:end], plural(key)))
+        if best >= threshold:
+            assert windows[w, 0] == end and kept[0]
+    assert bool(kept[0]) == bool((windows[:, 0] >= 0).any())
+
+
+def test_character_class_bound_keeps_close_windows_and_drops_far_ones():
+    import numpy as np
+
+    from glossary.lint.checks import _could_score
+    from glossary.lint.matcher import Near, plural
+
+    key = "trade corridor"
+
+    class _G:
+        nears = [Near(None, None, key.split(" "), key, plural(key), frozenset())]
+
+    text = "the trade coridor and the tariff code bureau"
+    cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    s = np.array([4, 26], np.int64)
+    windows = np.array([[17, 37], [-1, -1], [21, 44]], np.int64)
+    kept = _could_score(_G, cp, s, windows, np.array([0, 0], np.int64), 90.0)
+    assert kept.tolist() == [True, False]
+    assert windows[:, 0].tolist() == [17, -1, -1] and windows[:, 1].tolist() == [-1, -1, -1]

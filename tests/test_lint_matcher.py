@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossary.data import EntryData, TermData
-from glossary.lint.matcher import compile_glossary, en_variants, en_view, zh_view
+from glossary.lint.matcher import compile_glossary, en_variants
+from glossary.lint.views import en_view, zh_view
 
 
 def entry(*terms) -> EntryData:
@@ -110,16 +111,28 @@ def test_offsets_slice_the_surface(left, right, term):
 
 def test_lean_scan_skips_only_matches_no_english_check_can_use():
     """The English-only scan builds no object for a plain term written as in the glossary (any casing of a
-    lower-case term), but keeps spelling variants, acronym concepts and every span (near-match masking)."""
+    lower-case term), but keeps spelling variants, the first full form and acronym of acronym concepts and
+    every span (near-match masking); the checks find the same on both."""
+    from glossary.lint.checks import check_acronyms, check_inconsistent, check_spelling, check_status
+
     text = ("Policy and policies. The Trade Corridor, the trade corridor and the Trade-Corridor; "
-            "e-mail, email and E-mail. ILSTC before the New International Land-Sea Trade Corridor.\n")
-    full, lean = G.scan_en(text), G.scan_en(text, lean=True)
+            "e-mail, email and E-mail. ILSTC before the New International Land-Sea Trade Corridor.\n"
+            "ILSTC and the New International Land-Sea Trade Corridor again.\n")
+    from glossary.lint.source import SourceFile
+
+    f = SourceFile("d.txt", text)
+    full, lean = G.scan_en(text, 0, f), G.scan_en(text, 0, f, lean=True)
     assert lean.spans == full.spans
     kept = [(text[m.start:m.end], m.term.text) for m in lean.matches]
     assert kept == [("trade corridor", "Trade Corridor"), ("Trade-Corridor", "Trade Corridor"),
-                    ("email", "e-mail"), ("E-mail", "e-mail"), ("ILSTC", "ILSTC"),
+                    ("email", "e-mail"), ("ILSTC", "ILSTC"),
                     ("New International Land-Sea Trade Corridor", "New International Land-Sea Trade Corridor")]
-    assert len(full.matches) == len(lean.matches) + 4  # Policy, policies, Trade Corridor, e-mail
+    # Policy, policies, Trade Corridor, e-mail, E-mail; the second ILSTC and full form
+    assert len(full.matches) == len(lean.matches) + 7
+    for check in (check_status, check_spelling, check_acronyms, check_inconsistent):
+        assert check(lean.matches) == check(full.matches)
+    assert [f.check for f in check_spelling(full.matches)] == ["unapproved-variant"] * 3
+    assert [f.match for f in check_acronyms(full.matches)] == ["ILSTC"]
 
 
 # --------------------------------------------------------------------------- near-match anchors, collector

@@ -1,4 +1,5 @@
-"""Parallel mining: spawned workers give exactly the serial result, die with their parent, small input stays serial."""
+"""Parallel mining: forked (Linux) or spawned workers give exactly the serial result, die with their parent, small
+input stays serial."""
 
 import os
 import signal
@@ -26,6 +27,7 @@ def _generated(n: int) -> list[SegmentPair]:
 
 def test_two_workers_give_the_serial_candidates_exactly(monkeypatch):
     monkeypatch.setattr(miner, "MIN_BLOCK", 100)  # many blocks: terms and facts from both workers, interleaved
+    monkeypatch.setattr(miner, "FACT_BLOCK", 300)  # English facts collected early, in several ranges
     pairs = _generated(1500)
     serial = miner.mine(pairs, workers=1)
     parallel = miner.mine(pairs, workers=2)
@@ -61,7 +63,17 @@ def test_jobs_knob(monkeypatch):
     monkeypatch.setenv("GLOSSARY_JOBS", "64")
     assert miner.jobs() == 8
     monkeypatch.delenv("GLOSSARY_JOBS")
-    assert miner.jobs() == 1  # serial unless asked: two workers cost 40% more memory for 11% less wall time
+    if miner._can_fork():  # forked workers share the parent's dictionaries: the usable cores by default
+        assert miner.jobs() == max(1, min(8, len(os.sched_getaffinity(0))))
+    else:  # spawned ones cost 40% more memory for 11% less wall time: serial unless asked
+        assert miner.jobs() == 1
+
+
+def test_spawned_workers_give_the_serial_candidates_too(monkeypatch):
+    monkeypatch.setattr(miner, "MIN_BLOCK", 100)
+    monkeypatch.setattr(miner, "_can_fork", lambda: False)
+    pairs = _generated(600)
+    assert miner.mine(pairs, workers=2) == miner.mine(pairs, workers=1)
 
 
 def _children(pid: int) -> set[int]:
@@ -109,7 +121,7 @@ def test_workers_die_with_a_killed_parent(tmp_path):
         workers: set[int] = set()
         deadline = time.monotonic() + 120
         while len(workers) < 2 and time.monotonic() < deadline and p.poll() is None:
-            workers = {c for c in _children(p.pid) if "spawn_main" in _cmdline(c)}
+            workers = {c for c in _children(p.pid) if "resource_tracker" not in _cmdline(c)}  # forked/spawned
             time.sleep(0.2)
         assert len(workers) >= 2, p.stderr.read() if p.poll() is not None else "no workers started"
         os.kill(p.pid, signal.SIGKILL)

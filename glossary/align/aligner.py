@@ -6,9 +6,11 @@ import copy
 import math
 from math import fsum, log
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 
-from glossary.align.anchors import Features, GlossaryAnchors, en_features, name_index, zh_features
+from glossary.align.anchors import (Features, GlossaryAnchors, en_features_memo, name_index,
+                                    zh_features_memo)
 from glossary.align.beads import Bead, banded_align, fix_band
 from glossary.align.search import model_dp
 
@@ -63,16 +65,6 @@ class AlignedBead:
         return "[" + ",".join(map(str, self.zh)) + "]:[" + ",".join(map(str, self.en)) + "]"
 
 
-def _bits(mask: int) -> list[int]:
-    """Positions of the set bits of `mask`, highest first."""
-    out = []
-    while mask:
-        b = mask.bit_length() - 1
-        out.append(b)
-        mask ^= 1 << b
-    return out
-
-
 @dataclass
 class Coded:
     """Unit features interned to bitmasks once per document (set intersections become integer ANDs).
@@ -82,7 +74,7 @@ class Coded:
 
     zlen: list[int]
     elen: list[int]
-    zwords: list[list]  # per zh unit: its dictionary words (gloss frozensets, document-frequency keys)
+    zwords: list[list[int]]  # per zh unit: its dictionary words as gloss ids (equal gloss sets share an id)
     zmask: list[list[int]]  # per zh unit: per word, mask of the English stems its glosses contain
     zgl: list[int]  # per zh unit: OR of zmask (its glosses restricted to the document's English stems)
     zanc: list[int]
@@ -94,6 +86,7 @@ class Coded:
     enam: list[int]
     enum: list[int]
     nstems: int
+    nglosses: int = 0
 
 
 class _Interner(dict):
@@ -117,43 +110,44 @@ def code_features(zf: list[Features], ef: list[Features]) -> Coded:
     sid = _Interner()
     sget = sid.__getitem__
     est, eids = [], []
+    shl = (1).__lshift__
     for f in ef:
-        ids = list(map(sget, f.stems))  # new stems get the next id
-        m = 0
-        for b in ids:
-            m |= 1 << b
-        est.append(m)
+        ids = list(map(sget, f.stems))  # new stems get the next id; distinct (a set's), so sum = OR of bits
+        est.append(sum(map(shl, ids)))
         eids.append(ids)
     bit = _BitInterner().__getitem__
 
     def code(strings) -> int:  # distinct strings (a set): the sum of their bits = their OR
         return sum(map(bit, strings if isinstance(strings, (frozenset, set)) else set(strings)))
 
-    gcache: dict = {}
-    zmask, zgl = [], []
+    gcache: dict = {}  # gloss set -> (id, mask of its stems in this document's English)
+    zwords, zmask, zgl = [], [], []
     sidget = sid.get
     for f in zf:
+        gs = []
         ws = []
         u = 0
         for g in f.words:
-            m = gcache.get(g)
-            if m is None:
+            e = gcache.get(g)
+            if e is None:
                 m = 0
                 for st in g:
                     b = sidget(st)
                     if b is not None:
                         m |= 1 << b
-                gcache[g] = m
-            ws.append(m)
-            u |= m
+                e = gcache[g] = (len(gcache), m)
+            gs.append(e[0])
+            ws.append(e[1])
+            u |= e[1]
+        zwords.append(gs)
         zmask.append(ws)
         zgl.append(u)
     return Coded(
-        zlen=[f.length for f in zf], elen=[f.length for f in ef], zwords=[f.words for f in zf], zmask=zmask,
+        zlen=[f.length for f in zf], elen=[f.length for f in ef], zwords=zwords, zmask=zmask,
         zgl=zgl, zanc=[code(f.anchors) for f in zf], znam=[code(f.names) for f in zf],
         znum=[code({x for x in f.numbers if x.startswith("n:")}) for f in zf],
         est=est, eids=eids, eanc=[code(f.anchors) for f in ef], enam=[code(f.names) for f in ef],
-        enum=[code(f.numbers) for f in ef], nstems=len(sid))
+        enum=[code(f.numbers) for f in ef], nstems=len(sid), nglosses=len(gcache))
 
 
 def group_coded(c: Coded, zblock: list[int], eblock: list[int]) -> Coded:
@@ -175,7 +169,8 @@ def group_coded(c: Coded, zblock: list[int], eblock: list[int]) -> Coded:
         zwords=[[w for ws in c.zwords[s:e] for w in ws] for s, e in zg],
         zmask=[[w for ws in c.zmask[s:e] for w in ws] for s, e in zg],
         zgl=orr(c.zgl, zg), zanc=orr(c.zanc, zg), znam=orr(c.znam, zg), znum=orr(c.znum, zg),
-        est=orr(c.est, eg), eids=[sorted({b for ids in c.eids[s:e] for b in ids}) for s, e in eg], eanc=orr(c.eanc, eg), enam=orr(c.enam, eg), enum=orr(c.enum, eg), nstems=c.nstems)
+        est=orr(c.est, eg), eids=[sorted({b for ids in c.eids[s:e] for b in ids}) for s, e in eg], eanc=orr(c.eanc, eg),
+        enam=orr(c.enam, eg), enum=orr(c.enum, eg), nstems=c.nstems, nglosses=c.nglosses)
 
 
 def _runs(blocks: list[int]) -> list[tuple[int, int]]:
@@ -207,19 +202,16 @@ class CostModel:
         el = sum(c.elen) or 1
         self.ratio = ratio or min(6.0, max(1.2, el / zl))
         # document-level IDF-like weights: words seen in many units count less
-        zdf: Counter = Counter()
-        for ws in c.zwords:
-            zdf.update(set(ws))
-        zwt = {g: 1.0 / (1.0 + math.log(x)) for g, x in zdf.items()}
-        self.zw = [[zwt[g] for g in ws] for ws in c.zwords]
-        edf = [0] * c.nstems
-        for ids in c.eids:
-            for b in ids:
-                edf[b] += 1
-        wb = self.wbit = [1.0 / (1.0 + math.log(x)) if x else 0.0 for x in edf]
-        self.ew = [fsum([wb[b] for b in ids]) for ids in c.eids]
-        # per zh unit: (bit, stem mask) of the words that can match anything in this document's English
-        self.zlive = [[(1 << k, m) for k, m in enumerate(ms) if m] for ms in c.zmask]
+        zdf = Counter(chain.from_iterable(map(set, c.zwords)))  # units per gloss id
+        zwt = [0.0] * c.nglosses
+        for g, x in zdf.items():
+            zwt[g] = 1.0 / (1.0 + math.log(x))
+        self.zw = [list(map(zwt.__getitem__, ws)) for ws in c.zwords]
+        edf = Counter(chain.from_iterable(c.eids))  # units per stem id
+        wb = self.wbit = [1.0 / (1.0 + math.log(x)) if x else 0.0 for x in map(edf.__getitem__, range(c.nstems))]
+        self.ew = [fsum(map(wb.__getitem__, ids)) for ids in c.eids]
+        # per zh unit: (stem mask, weight) of the words that can match anything in this document's English
+        self.zlw = [[(m, w) for m, w in zip(ms, ws) if m] for ms, ws in zip(c.zmask, self.zw)]
         # prefix sums for fast lengths/sizes of ranges
         self.zlen = _prefix(c.zlen)
         self.elen = _prefix(c.elen)
@@ -252,7 +244,13 @@ class CostModel:
         v = self._ws.get(mask)
         if v is None:
             wb = self.wbit
-            v = self._ws[mask] = fsum([wb[b] for b in _bits(mask)])
+            vals = []
+            m = mask
+            while m:
+                low = m & -m
+                vals.append(wb[low.bit_length() - 1])
+                m ^= low
+            v = self._ws[mask] = fsum(vals)  # exact: the order of the bits does not matter
         return v
 
     def pe(self, i: int, j0: int, b: int) -> tuple[float, int]:
@@ -269,19 +267,33 @@ class CostModel:
                     est |= c.est[j]
                     anc |= c.eanc[j]
                     nam |= c.enam[j]
-            mask = 0
-            if c.zgl[i] & est:
-                for bit, m in self.zlive[i]:
-                    if m & est:
-                        mask |= bit
             d = 0.0
-            wts = self.zw[i]
-            while mask:
-                low = mask & -mask
-                d += wts[low.bit_length() - 1]
-                mask ^= low
+            if c.zgl[i] & est:
+                for m, w in self.zlw[i]:  # the matched words' weights, summed in word order
+                    if m & est:
+                        d += w
             v = (d, (c.zanc[i] & anc).bit_count() + (c.znam[i] & nam).bit_count())
             self._pe[key] = v
+        return v
+
+    def ev11(self, i: int, j: int) -> tuple[float, int, int]:
+        """= evidence(i, 1, j, 1) for a bead not yet cached, with the same floating-point operations in the same
+        order (pe's weights summed in word order, the same prefix differences); fills pe's and _pair's caches."""
+        c = self.c
+        est = c.est[j]
+        d = 0.0
+        if c.zgl[i] & est:
+            for m, w in self.zlw[i]:
+                if m & est:
+                    d += w
+        an = (c.zanc[i] & c.eanc[j]).bit_count() + (c.znam[i] & c.enam[j]).bit_count()
+        self._pe[(i, j, 1)] = (d, an)
+        hit = c.zgl[i] & est
+        en_hits = (self._ws.get(hit) or self.wsum(hit)) if hit else 0.0
+        self._pp[i * self._stride + j] = (d + en_hits, an)
+        size = self.zsize[i + 1] - self.zsize[i] + (self.esize[j + 1] - self.esize[j])
+        dice = (d + en_hits) / size if size else 0.0
+        v = self._ev[(i, 1, j, 1)] = (dice, min(an, 4), (c.znum[i] & ~c.enum[j]).bit_count())
         return v
 
     def evidence(self, i0: int, a: int, j0: int, b: int) -> tuple[float, int, int]:
@@ -290,6 +302,8 @@ class CostModel:
         v = self._ev.get(key)
         if v is not None:
             return v
+        if a == 1 and b == 1:
+            return self.ev11(i0, j0)
         dict_hits = 0.0
         anchor_hits = 0
         pes = self._pe
@@ -635,9 +649,9 @@ def align_units(zh: list[Unit], en: list[Unit], glossary: list[tuple[str, str]] 
                 params: Params | None = None, use_blocks: bool = True) -> list[AlignedBead]:
     """Align Chinese and English sentence units; `glossary` = approved (zh, en) pairs used as anchors."""
     g = glossary if isinstance(glossary, GlossaryAnchors) or glossary is None else GlossaryAnchors(list(glossary))
-    ef = [en_features(u.text, g) for u in en]
+    ef = [en_features_memo(u.text, g) for u in en]
     names = name_index(ef)
-    zf = [zh_features(u.norm or u.text, g, names=names) for u in zh]
+    zf = [zh_features_memo(u.norm or u.text, g, names) for u in zh]
     zb = [u.block for u in zh] if use_blocks else None
     eb = [u.block for u in en] if use_blocks else None
     return align_features(zf, ef, zb, eb, params)

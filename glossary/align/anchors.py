@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from itertools import compress
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -144,10 +145,51 @@ def _readings_of(ch: str) -> tuple[str, ...]:
     return _READINGS[ch]
 
 
-def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> set[str]:
-    """Pinyin of 2–3 character runs that equal one of `keys` (walk pruned by `prefixes`; all readings)."""
+class _Starts(dict):
+    """char -> whether a name may start there: a Han character with a reading among `prefixes` (filled lazily)."""
+
+    def __init__(self, prefixes: frozenset[str]):
+        super().__init__()
+        self.prefixes = prefixes
+
+    def __missing__(self, ch: str) -> bool:
+        r = _READINGS[ch]
+        v = self[ch] = bool(r) and not self.prefixes.isdisjoint(r) and "\u4e00" <= ch <= "\u9fff"
+        return v
+
+
+class NameIndex(tuple):
+    """(keys, prefixes) of a document's English names; `starts` remembers per character whether a name may start
+    there, so zh_name_hits visits only those positions."""
+
+    def __new__(cls, keys: frozenset[str], prefixes: frozenset[str]):
+        self = super().__new__(cls, (keys, prefixes))
+        self.starts = _Starts(prefixes)
+        return self
+
+
+def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str], starts: _Starts | None = None) -> set[str]:
+    """Pinyin of 2–3 character runs that equal one of `keys` (walk pruned by `prefixes`; all readings).
+
+    `starts` (NameIndex.starts for these prefixes): the same hits, visiting only the positions it allows."""
     out: set[str] = set()
     if not keys:
+        return out
+    if starts is not None:
+        rd = _READINGS
+        n = len(norm)
+        for i in compress(range(n - 1), map(starts.__getitem__, norm)):
+            for r1 in rd[norm[i]]:
+                if r1 not in prefixes:
+                    continue
+                for r2 in rd[norm[i + 1]]:
+                    s2 = r1 + r2
+                    if s2 in keys:
+                        out.add(s2)
+                    if s2 in prefixes and i + 2 < n:
+                        for r3 in rd[norm[i + 2]]:
+                            if s2 + r3 in keys:
+                                out.add(s2 + r3)
         return out
     rd = list(map(_READINGS.__getitem__, norm))
     n = len(norm)
@@ -169,10 +211,23 @@ def zh_name_hits(norm: str, keys: frozenset[str], prefixes: frozenset[str]) -> s
     return out
 
 
-def name_index(en_feats) -> tuple[frozenset[str], frozenset[str]]:
-    """All English name keys of a document and their proper prefixes (for zh_name_hits)."""
+class _KeyPrefixes(dict):
+    """name key -> its proper prefixes (bounded memo: emptied at 65536 keys)."""
+
+    def __missing__(self, key: str) -> tuple[str, ...]:
+        if len(self) >= 65536:
+            self.clear()
+        v = self[key] = tuple(key[:i] for i in range(1, len(key)))
+        return v
+
+
+_KEY_PREFIXES = _KeyPrefixes()
+
+
+def name_index(en_feats) -> NameIndex:
+    """All English name keys of a document and their proper prefixes (for zh_name_hits), as a NameIndex."""
     keys = frozenset().union(*(f.names for f in en_feats)) if en_feats else frozenset()
-    return keys, frozenset({k[:i] for k in keys for i in range(1, len(k))})
+    return NameIndex(keys, frozenset().union(*map(_KEY_PREFIXES.__getitem__, keys)))
 
 
 def name_keys(names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -212,6 +267,7 @@ class GlossaryAnchors:
                 self._en.setdefault(ek, set()).add(k)
         self._zh_auto = _automaton(self._zh)
         self._en_auto = _automaton(self._en)
+        self.memo = FeatureMemo()  # sentence features found with these anchors (see zh_features_memo)
 
     def zh(self, norm: str) -> set[str]:
         return _find(self._zh_auto, norm.casefold())
@@ -282,6 +338,61 @@ def zh_features(norm: str, glossary: GlossaryAnchors | None = None, lexicon=None
         numbers=frozenset(nums),
         size=len(words),
     )
+
+
+class FeatureMemo:
+    """Per-process memo of sentence features by text: repeated sentences (boilerplate, recurring titles and
+    datelines) are analysed once. Bounded: emptied when it reaches `limit` entries per language. Frequent
+    sentences come back right after a clear: on 100k generated pairs 4096 entries give hit rates of 28%/36%
+    (zh/en) against 32%/40% with 32768, for ~1/8 of the memory (32768 cost ~170 MB of peak RSS there)."""
+
+    def __init__(self, limit: int = 4096):
+        self.limit = limit
+        self.zh: dict[str, tuple] = {}  # Simplified text -> (length, anchors, words, numbers): all but names
+        self.en: dict[str, Features] = {}
+
+    def put(self, table: dict, key: str, value):
+        if len(table) >= self.limit:
+            table.clear()
+        table[key] = value
+        return value
+
+
+_MEMO = FeatureMemo()  # features without glossary anchors (a GlossaryAnchors carries its own memo)
+
+
+def _zh_base(norm: str, glossary: GlossaryAnchors | None) -> tuple:
+    """(length, anchors, words, numbers) of a Chinese sentence: everything zh_features finds except names."""
+    words = [g for _, g in zh_words(norm)]
+    nums = zh_numbers(norm)
+    anchors = set(nums) | zh_latin(norm)
+    if glossary is not None:
+        anchors |= glossary.zh(norm)
+    return len(_SPACE_RE.sub("", norm)), frozenset(anchors), words, frozenset(nums)
+
+
+def zh_features_memo(norm: str, glossary: GlossaryAnchors | None,
+                     names: tuple[frozenset[str], frozenset[str]]) -> Features:
+    """= zh_features(norm, glossary, names=names), with the name-independent part memoised by text.
+
+    The returned Features shares its (read-only) word list with other sentences of the same text."""
+    memo = _MEMO if glossary is None else glossary.memo
+    base = memo.zh.get(norm)
+    if base is None:
+        base = memo.put(memo.zh, norm, _zh_base(norm, glossary))
+    length, anchors, words, nums = base
+    hits = zh_name_hits(norm, names[0], names[1], getattr(names, "starts", None))
+    return Features(length=length, anchors=anchors, words=words, names=frozenset(hits),
+                    numbers=nums, size=len(words))
+
+
+def en_features_memo(text: str, glossary: GlossaryAnchors | None = None) -> Features:
+    """= en_features(text, glossary), memoised by text (the same read-only Features object is returned)."""
+    memo = _MEMO if glossary is None else glossary.memo
+    f = memo.en.get(text)
+    if f is None:
+        f = memo.put(memo.en, text, en_features(text, glossary))
+    return f
 
 
 def en_features(text: str, glossary: GlossaryAnchors | None = None) -> Features:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,9 +55,8 @@ def _gloss_stems(definitions: str) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def cedict() -> dict[str, frozenset[str]]:
-    """Simplified (and Traditional) headword → frozenset of English stems. Loaded once (~1 s)."""
+def _parse_cedict() -> dict[str, frozenset[str]]:
+    """Simplified (and Traditional) headword → frozenset of English stems, parsed from the data file (~2 CPU-s)."""
     merged: dict[str, set[str]] = {}
     with gzip.open(_cedict_path(), "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -74,6 +78,11 @@ def cedict() -> dict[str, frozenset[str]]:
     return {w: frozenset(s) for w, s in merged.items() if len(w) > 1 or len(s) <= 12}
 
 
+def cedict() -> dict[str, frozenset[str]]:
+    """Simplified (and Traditional) headword → frozenset of English stems. Loaded once per process."""
+    return _tables()[0]
+
+
 ZH_STOP = frozenset("的了是在和与及等也都而并将对于为以把被从这那其之个")
 MAX_WORD = 6
 
@@ -86,11 +95,13 @@ def zh_words(norm: str, lexicon: dict[str, frozenset[str]] | None = None,
     return _longest_matches(norm, lexicon if lexicon is not None else cedict(), extra)
 
 
-@lru_cache(maxsize=1)
 def _prefix_table() -> dict[str, frozenset[str]]:
     """Every prefix (length 1..MAX_WORD) of a CC-CEDICT headword -> its stems when it is a headword itself, else
     an empty frozenset: the longest-match walk stops outside the table, one look-up per step."""
-    lex = cedict()
+    return _tables()[1]
+
+
+def _build_prefix_table(lex: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
     empty: frozenset[str] = frozenset()
     table: dict[str, frozenset[str]] = {}
     for w in lex:
@@ -99,6 +110,89 @@ def _prefix_table() -> dict[str, frozenset[str]]:
             if p not in table:
                 table[p] = lex.get(p) or empty
     return table
+
+
+# --------------------------------------------------------------------------- on-disk cache of the parsed tables
+
+_CACHE_FORMAT = 1  # bump when the pickled layout changes (the module's source is part of the key as well)
+
+
+def cache_dir() -> Path:
+    """$GLOSSARY_CACHE_DIR, else $XDG_CACHE_HOME/glossary, else ~/.cache/glossary (as glossary.lint.cache)."""
+    env = os.environ.get("GLOSSARY_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "glossary"
+
+
+def cache_key(data_file: Path | None = None) -> str:
+    """SHA-256 of the CC-CEDICT data file, this module's source (the parser) and the cache format."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(f"|{_CACHE_FORMAT}|{pickle.HIGHEST_PROTOCOL}|".encode())
+    h.update(hashlib.sha256((data_file or _cedict_path()).read_bytes()).digest())
+    return h.hexdigest()
+
+
+def load_tables(directory: Path | None = None) -> tuple[dict, dict, bool]:
+    """(lexicon, prefix table, read from cache): the cache file when it is readable and valid, else parsed
+    afresh and written (atomically; a cache that cannot be written is simply not used)."""
+    try:
+        path = (directory or cache_dir()) / f"align-cedict-{cache_key()[:24]}.pickle"
+    except OSError:
+        path = None
+    if path is not None:
+        tables = _read_cache(path)
+        if tables is not None:
+            return tables[0], tables[1], True
+    lex = _parse_cedict()
+    table = _build_prefix_table(lex)
+    if path is not None:
+        _write_cache(path, (lex, table))
+    return lex, table, False
+
+
+def _read_cache(path: Path) -> tuple[dict, dict] | None:
+    enabled = gc.isenabled()
+    gc.disable()  # millions of new objects: the collector would only walk them
+    try:
+        with open(path, "rb") as fh:
+            tables = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - missing, truncated, foreign or corrupt: parse instead
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    if (isinstance(tables, tuple) and len(tables) == 2 and all(isinstance(t, dict) and t for t in tables)):
+        return tables
+    return None
+
+
+def _write_cache(path: Path, tables: tuple[dict, dict]) -> None:
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".align-cedict-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+        for old in path.parent.glob("align-cedict-*.pickle"):  # earlier versions of the data or the code
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    lex, table, _ = load_tables()
+    return lex, table
 
 
 def _walk_prefixes(norm: str, table: dict[str, frozenset[str]]) -> list[tuple[str, frozenset[str]]]:

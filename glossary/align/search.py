@@ -38,7 +38,7 @@ def model_dp(n: int, m: int, model, band=None, offset: tuple[int, int] = (0, 0))
     prior = model._prior
     zrank, erank = model.zrank, model.erank
     ev = model._ev
-    evidence = model.evidence
+    ev11 = model.ev11
     pp = model._pp
     pair = model._pair
     stride = model._stride
@@ -74,7 +74,7 @@ def model_dp(n: int, m: int, model, band=None, offset: tuple[int, int] = (0, 0))
                 if cost > prune:
                     cost = cost + pruned_add
                 else:
-                    dice, anchors, missing = ev.get((i0, 1, j0, 1)) or evidence(i0, 1, j0, 1)
+                    dice, anchors, missing = ev.get((i0, 1, j0, 1)) or ev11(i0, j0)
                     cost += lw * (thr - dice) * (1 + 1) / 2.0
                     cost = cost + (-aw * anchors + nm * missing)
                 x = j - row_lo

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import multiprocessing
-import os
 import sys
-from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from glossary.cli import State, console, err_console, fail, pass_state
-from glossary.errors import GlossaryError, InputError
+from glossary.errors import GlossaryError
 
 MAX_ISSUES_SHOWN = 20
 
@@ -46,6 +43,7 @@ def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Pa
     Exit code: 0 all stored, 1 some files were refused (others stored), 2 nothing could be ingested.
     """
     from glossary.ingest import anchors_of, iter_input_files, read_pair
+    from glossary.pool import file_jobs
 
     if bool(zh_file) != bool(en_file):
         fail("--zh and --en must be given together")
@@ -66,7 +64,7 @@ def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Pa
     if zh_file:
         first.append((f"{zh_file}+{en_file}", lambda: read_pair(zh_file, en_file, unaligned, anchors)))
     total = len(files) + len(first)
-    jobs = itertools.chain(first, _file_jobs(files, pairs, anchors, None if fmt == "auto" else fmt))
+    jobs = itertools.chain(first, file_jobs(files, pairs, anchors, None if fmt == "auto" else fmt))
 
     rows, errors, issues, skipped = [], [], [], []
     with _progress() as prog:
@@ -93,10 +91,6 @@ def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Pa
         raise click.exceptions.Exit(2 if not rows else 1)
 
 
-STREAM_BYTES = 4 * 1024 * 1024  # larger files are read in this process, bitext streamed in batches
-POOL_MIN_FILES = 8  # fewer files are not worth starting worker processes for
-
-
 @dataclass
 class _Row:
     """What the summary needs of one ingested document (the pairs themselves are not kept)."""
@@ -112,69 +106,6 @@ def _counted(batches, kinds: Counter):
     for batch in batches:
         kinds.update(p.bead for p in batch)
         yield batch
-
-
-def workers() -> int:
-    """Worker processes for parsing, cleaning and aligning: $GLOSSARY_JOBS, else the usable cores (max 8)."""
-    env = os.environ.get("GLOSSARY_JOBS", "").strip()
-    if env.isdigit():
-        return max(1, int(env))
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(8, cores))
-
-
-def _file_jobs(files: list[Path], pairs: list, anchors, fmt: str | None):
-    """(name, job) per file, in input order. With many files, small ones are read, cleaned and aligned in a
-    process pool ahead of the main process, which stores each document in its own transaction; large files
-    are read here with bitext streamed in batches (bounded memory)."""
-    from glossary.ingest import init_worker, read_aligned, read_file_job
-
-    def big(f: Path) -> bool:
-        try:
-            return f.stat().st_size > STREAM_BYTES
-        except OSError:
-            return False
-
-    def local(f: Path):
-        return lambda: read_aligned(f, anchors, fmt, stream=True)
-
-    n = workers()
-    if n < 2 or sum(1 for f in files if not big(f)) < POOL_MIN_FILES:
-        for f in files:
-            yield str(f), local(f)
-        return
-    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
-                             initargs=(pairs,)) as ex:
-        pending: deque = deque()
-        todo = iter(files)
-
-        def fill() -> None:
-            while len(pending) < 4 * n:
-                f = next(todo, None)
-                if f is None:
-                    return
-                pending.append((f, None if big(f) else ex.submit(read_file_job, str(f), fmt)))
-
-        try:
-            fill()
-            while pending:
-                f, fut = pending.popleft()
-                fill()
-                yield str(f), local(f) if fut is None else (lambda fut=fut: _result(fut))
-        finally:
-            for _, fut in pending:
-                if fut is not None:
-                    fut.cancel()
-
-
-def _result(fut):
-    doc, error = fut.result()
-    if error is not None:
-        raise InputError(error)
-    return doc
 
 
 def _summary(rows, errors, issues, skipped, verbose: bool) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossary.data import EntryData
-from glossary.lint import matcher
+from glossary.lint import matcher, views
 from glossary.lint.matcher import Concept, Glossary, Near, compile_glossary, prepare, settle
 
 MIN_ENTRIES = 2_000  # smaller glossaries compile faster than a cache file loads
@@ -42,7 +42,11 @@ def cache_dir() -> Path:
 
 
 def _code_hash() -> bytes:
-    return hashlib.sha256(Path(matcher.__file__).read_bytes()).digest()
+    """The compiler's source: the matcher and the text views its keys are folded with."""
+    h = hashlib.sha256()
+    for mod in (matcher, views):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.digest()
 
 
 def entries_key(entries: list[EntryData]) -> str:

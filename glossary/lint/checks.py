@@ -15,8 +15,9 @@ from rapidfuzz import fuzz
 
 from glossary.data import Finding
 from glossary.lint import parallel
-from glossary.lint.matcher import (NUMERAL, EnScan, Glossary, Match, Near, _codepoints_bmp, _ranges, anchor_hits,
-                                   gram_codes, is_acronym, iter_words, plural)
+from glossary.lint.matcher import (NUMERAL, EnScan, Glossary, Match, Near, _ranges, anchor_hits, gram_codes,
+                                   is_acronym, iter_words, plural)
+from glossary.lint.views import _codepoints_bmp
 from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 
 
@@ -55,9 +56,10 @@ class Options:
     # parallel.idle_workers). Only drafts of 2 × min_chunk_chars or more are split (smaller ones, and bilingual
     # documents, are linted serially); GLOSSARY_LINT_WORKERS=N sets N (1: always serial). The parent lints the
     # first part itself while one forked child per extra process lints the rest (lint.parallel). Measured with
-    # bench_lint on this shared 2-core machine (load average 3-4), 100k-term glossary, 5 MB drafts: a critical
-    # path (the parent's CPU, the child running beside it) of 9.6-11.6 MB/s against 7.0-7.2 MB/CPU-s serial,
-    # but 35-40% more CPU in all, so with no idle core the split is slower (5.1-5.8 MB/s wall against 6.9-7.0).
+    # bench_lint on this shared 2-core machine (load average 4.7-4.8), 100k-term glossary, 5 MB drafts: a
+    # critical path (the parent's CPU, the child running beside it) of 13.1-14.2 MB/s against 8.6-9.9 MB/CPU-s
+    # serial, but 30-40% more CPU in all (6.6-7.1 MB/CPU-s), so with no idle core the split is slower (4.4-4.8
+    # MB/s wall against 6.2-6.3).
     workers: int | None = field(default_factory=lambda: default_workers())
     min_chunk_chars: int = 500_000  # a draft is split only into chunks at least this long
 
@@ -249,8 +251,14 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     sorted, with a sentinel span past the text at the end."""
     k = np.searchsorted(m_starts, e, "left") - 1  # the last match starting before the anchor ends
     free = (k < 0) | (m_ends[np.maximum(k, 0)] <= p)
-    p, e, key = p[free], e[free], key[free]
-    first, count, js, prev_code, prev_len, next_code, next_len, words, klen, plen = g.anchor_auto.tables(g.nears)
+    p, e, key, k = p[free], e[free], key[free], k[free]
+    # per free anchor: where the last match before it ends (-1: none) and where the next one starts (the
+    # sentinel at worst); a window [s, t) around the anchor overlaps no match when s is at or after the one
+    # and t at or before the other (no match starts inside a free anchor)
+    prev_end = np.where(k >= 0, m_ends[np.maximum(k, 0)], -1)
+    next_start = m_starts[k + 1]
+    first, count, js, prev_code, prev_len, next_code, next_len, words, klen, plen, near_ix = \
+        g.anchor_auto.tables(g.nears)
     n = count[key]
     hit = np.repeat(np.arange(len(p)), n)
     flat, _ = _ranges(first[key], n)
@@ -258,7 +266,7 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
         cp = _codepoints_bmp(norm)
     spaces = np.flatnonzero(cp == 32)
     word_starts = np.concatenate(([0], spaces + 1))
-    word = np.searchsorted(spaces, p[hit])  # index of the anchor word (spaces before it)
+    word = np.searchsorted(spaces, p)[hit]  # index of the anchor word (spaces before it)
     j = js[flat]
     left = word - j
     ok = left >= 0
@@ -273,8 +281,7 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     marked = cp[np.minimum(eh, len(cp) - 1)] != 32
     right = np.maximum(words[flat] - j - 2, 0) - (marked & (eh < len(cp)))
     t = np.where(right <= 0, eh, word_starts[np.minimum(word + right, len(word_starts) - 1)])
-    k = np.searchsorted(m_starts, t, "left") - 1  # the last match starting before that end
-    ok &= (k < 0) | (m_ends[np.maximum(k, 0)] <= s)
+    ok &= (next_start[hit] >= t) & (prev_end[hit] <= s)
     sel = np.flatnonzero(ok)
     hit, flat, s = hit[sel], flat[sel], s[sel]
     grams: dict = {}
@@ -285,6 +292,8 @@ def _plain_items(g: Glossary, norm: str, p: np.ndarray, e: np.ndarray, key: np.n
     if not len(hit):
         return []
     fit, windows = _window_fits(cp, spaces, e[hit], s, words[flat] - js[flat], klen[flat], plen[flat], threshold)
+    hit, flat, s, windows = hit[fit], flat[fit], s[fit], windows[:, fit]
+    fit = _could_score(g, cp, s, windows, near_ix[flat], threshold)
     hit, flat, s, windows = hit[fit], flat[fit], s[fit], windows[:, fit]
     rank = flat - first[key[hit]]
     return list(zip(p[hit].tolist(), e[hit].tolist(), key[hit].tolist(), rank.tolist(), s.tolist(),
@@ -316,6 +325,67 @@ def _window_fits(cp: np.ndarray, spaces: np.ndarray, e: np.ndarray, s: np.ndarra
         windows[w] = np.where(ok, t, -1)
         out |= ok
     return out, windows
+
+
+def _bins() -> np.ndarray:
+    """Character classes of a norm text for _could_score: each digit and letter a-z its own, the space, the
+    sentence marks, and every other character (accented Latin) one class each (index _LATIN_END: beyond)."""
+    out = np.full(0x251, 38, np.int64)
+    for c in range(0x251):
+        ch = chr(c)
+        if "0" <= ch <= "9":
+            out[c] = c - 48
+        elif "a" <= ch <= "z":
+            out[c] = c - 97 + 10
+        elif ch == " ":
+            out[c] = 36
+        elif ch in ".,;:!?":
+            out[c] = 37
+    return out
+
+
+_BIN = _bins()
+_BINS = 39
+
+
+def _histograms(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """(len(starts), _BINS): per range of code points, how many of each character class (see _bins)."""
+    at, _ = _ranges(starts, lengths)
+    owner = np.repeat(np.arange(len(starts)), lengths)
+    classes = _BIN[np.minimum(cp[at].astype(np.int64), 0x250)]  # (any integer type of code points)
+    return np.bincount(owner * _BINS + classes, minlength=len(starts) * _BINS).reshape(len(starts), _BINS)
+
+
+def _could_score(g: Glossary, cp: np.ndarray, s: np.ndarray, windows: np.ndarray, near_ix: np.ndarray,
+                 threshold: float) -> np.ndarray:
+    """Per item: whether one of its windows (start s, ends `windows`, -1: none) could reach the score against
+    its term's key or plural key; windows that cannot are set to -1. fuzz.ratio is 200 · LCS / (la + lb), and
+    a common subsequence holds at most min(count in a, count in b) characters of each class, so a window
+    whose class counts cap that below the threshold can never score (an upper bound: nothing _best_of would
+    find is dropped)."""
+    if not len(s):
+        return np.zeros(0, bool)
+    uniq, which = np.unique(near_ix, return_inverse=True)
+    bounds = []
+    for texts in ([g.nears[i].key for i in uniq.tolist()], [g.nears[i].plural_key for i in uniq.tolist()]):
+        lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+        kcp = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+        bounds.append((_histograms(kcp, np.cumsum(lengths) - lengths, lengths)[which], lengths[which]))
+    out = np.zeros(len(s), bool)
+    for w in range(windows.shape[0]):
+        t = windows[w]
+        has = np.flatnonzero(t >= 0)
+        if not len(has):
+            continue
+        n = t[has] - s[has]
+        hist = _histograms(cp, s[has], np.maximum(n, 0))
+        ok = np.zeros(len(has), bool)
+        for khist, klen in bounds:
+            common = np.minimum(hist, khist[has]).sum(axis=1)
+            ok |= 200.0 * common >= threshold * (n + klen[has]) - 1e-6
+        windows[w, has[~ok]] = -1
+        out[has[ok]] = True
+    return out
 
 
 def _trim_marks(cp: np.ndarray, t: np.ndarray, s: np.ndarray) -> np.ndarray:

@@ -16,212 +16,9 @@ import ahocorasick_rs
 import numpy as np
 
 from glossary.data import EntryData, TermData
-from glossary.text.clean import match_form, strip_ruby
-
-# --------------------------------------------------------------------------- offset-keeping views
-
-# English matching form: lower case; every character that is not a Latin letter, a digit or sentence punctuation
-# (.,;:!?) becomes a space (hyphens, quotes, apostrophes, brackets, line breaks, CJK), then runs of spaces
-# collapse to one. Hyphen/space forms and "调用API接口" thus meet the same keys; terms never span a comma.
-_SEP = re.compile(r"[^0-9a-z\u00c0-\u024f.,;:!? ]")
-_SPACES = re.compile(r" {2,}")
-_TRAIL_OK = frozenset(" .,;:!?")
-_BOUNDARY = re.compile(r"[ .,;:!?]")
-WORD_END = _TRAIL_OK  # characters that may follow a whole-word match in a norm text
-
-
-@dataclass
-class View:
-    """A matching form of some text plus a piecewise map from its offsets back to the original's."""
-
-    norm: str
-    _at: list[int] = field(default_factory=list)  # norm offsets where a shift starts
-    _shift: list[int] = field(default_factory=list)  # original - norm from that offset on
-    same: str | None = None  # English views: the original at norm offsets, a collapsed run as one NUL
-    # English views, as arrays (see en_view): code points of norm and of same, and the norm offsets where
-    # the lower-cased `same` differs from norm (a folded separator other than a plain space, or a collapsed
-    # run's NUL), sorted; None until asked for (see arrays())
-    cp: np.ndarray | None = field(default=None, repr=False, compare=False)
-    same_cp: np.ndarray | None = field(default=None, repr=False, compare=False)
-    diffs: np.ndarray | None = field(default=None, repr=False, compare=False)
-    han: bool | None = field(default=None, repr=False, compare=False)  # English views: any Han character
-
-    def orig(self, i: int) -> int:
-        """Original offset of norm offset i (i may equal len(norm))."""
-        k = bisect.bisect_right(self._at, i) - 1
-        return i + (self._shift[k] if k >= 0 else 0)
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original (start, end) of the norm span [start, end)."""
-        return self.orig(start), self.orig(end - 1) + 1
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(cp, same_cp, diffs), worked out from the strings when the view was not built with them."""
-        if self.cp is None:
-            self.cp, self.same_cp, self.diffs = view_arrays(self.norm, self.same)
-        return self.cp, self.same_cp, self.diffs
-
-
-def view_arrays(norm: str, same: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """View.arrays from the strings (the reference for en_view's arrays)."""
-    cp = _codepoints(norm)
-    same_cp = _codepoints(same)
-    low = _codepoints(_lower_same_length(same))
-    return cp, same_cp, np.flatnonzero(low != cp)
-
-
-def differs(diffs: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Per span [start, end): whether one of the sorted offsets `diffs` falls inside it."""
-    k = np.searchsorted(diffs, start, "left")
-    return (k < len(diffs)) & (diffs[np.minimum(k, len(diffs) - 1)] < end) if len(diffs) \
-        else np.zeros(len(start), bool)
-
-
-def _lower_same_length(text: str) -> str:
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-# The same folding for ASCII text as one bytes.translate (no regex pass): kept bytes map to themselves.
-_ASCII_FOLD = bytes(c if (48 <= c <= 57 or 97 <= c <= 122 or chr(c) in ".,;:!? ") else 32 for c in range(256))
-
-
-def _fold(text: str) -> str:
-    """Lower case and separators to spaces, same length (the fast path covers pure ASCII text)."""
-    if text.isascii():
-        return text.lower().encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-    return _SEP.sub(" ", _lower_same_length(text))
-
-
-def _en_view_strings(text: str) -> View:
-    """en_view with string operations only (the reference en_view's arrays are checked against in tests)."""
-    t = _fold(text)
-    i = t.find("  ")
-    if i < 0:
-        return View(t, same=text)
-    at: list[int] = []
-    shift: list[int] = []
-    removed = 0
-    parts = []  # the original between runs
-    kept = []  # the folded text between runs, each with the run's first space
-    prev = 0
-    find = t.find
-    while i >= 0:  # runs of 2+ spaces: str.find is much faster than a regex over the whole text
-        e = i + 2
-        while t[e:e + 1] == " ":
-            e += 1
-        parts.append(text[prev:i])
-        kept.append(t[prev:i + 1])
-        prev = e
-        removed += e - i - 1
-        at.append(e - removed)
-        shift.append(removed)
-        i = find("  ", e)
-    parts.append(text[prev:])
-    kept.append(t[prev:])
-    return View("".join(kept), at, shift, "\0".join(parts))
-
-
-def _latin_fold_table() -> np.ndarray:
-    """Per code point below 0x250: what _fold makes of it (lower case, separators as spaces)."""
-    out = np.zeros(_LATIN_END, np.uint32)
-    for c in range(_LATIN_END):
-        out[c] = ord(_fold_char(chr(c)))
-    return out
-
-
-def _fold_char(c: str) -> str:
-    low = c.lower()
-    if len(low) != 1:
-        low = c
-    return " " if _SEP.match(low) else low
-
-
-_LATIN_END = 0x250
-_LATIN_FOLD = _latin_fold_table()
-_ASCII_FOLD_NP = _LATIN_FOLD[:256].astype(np.uint8)
-_LATIN_FOLD_BIG = np.append(_LATIN_FOLD, 32).astype(np.uint16)  # [0x250]: characters above, fixed up after
-
-
-def _fold_cp(raw: np.ndarray) -> tuple[np.ndarray, bool]:
-    """_fold over code points: a table below 0x250, each distinct character above it once; and whether
-    any character is a Han character (as source.has_han)."""
-    if raw.dtype == np.uint8:
-        return _ASCII_FOLD_NP[raw], False
-    big = raw >= _LATIN_END
-    out = _LATIN_FOLD_BIG[np.minimum(raw, _LATIN_END)].astype(raw.dtype, copy=False)
-    han = False
-    if big.any():
-        chars, inverse = np.unique(raw[big], return_inverse=True)
-        folded = np.fromiter((ord(_fold_char(chr(c))) for c in chars.tolist()), np.uint32, len(chars))
-        out[big] = folded[inverse]
-        han = bool(((chars >= 0x3400) & (chars <= 0x4DBF) | (chars >= 0x4E00) & (chars <= 0x9FFF)
-                    | (chars >= 0xF900) & (chars <= 0xFAFF)).any())
-    return out, han
-
-
-def _decode(cp: np.ndarray) -> str:
-    """The string of code points (a narrow array or one whose values all fit a byte decodes fastest)."""
-    if cp.dtype == np.uint8 or not len(cp):
-        return cp.astype(np.uint8).tobytes().decode("latin-1")
-    if int(cp.max()) < 256:
-        return cp.astype(np.uint8).tobytes().decode("latin-1")
-    if cp.dtype == np.uint16:  # (only for texts without surrogates: see _narrow_codepoints)
-        return cp.tobytes().decode("utf-16-le", "surrogatepass")
-    return cp.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-
-
-def _narrow_codepoints(text: str) -> np.ndarray:
-    """Code points in the narrowest array: uint8 for ASCII, uint16 for text without surrogates, else uint32."""
-    if text.isascii():
-        return np.frombuffer(text.encode("ascii"), np.uint8)
-    out = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), np.uint16)
-    if len(out) == len(text) and not ((out >= 0xD800) & (out < 0xE000)).any():
-        return out
-    return _codepoints(text)
-
-
-def en_view(text: str) -> View:
-    """Lower-cased, separators as single spaces (line breaks, hyphens, quotes, CJK), offsets mapped back.
-
-    Also `same`: the original text at norm offsets (each collapsed run of separators as one NUL), so a
-    match whose surface is a term as written is recognised without mapping offsets back (see _match_en);
-    and the views as code-point arrays for the bulk scan (see View). All in numpy over the code points;
-    _en_view_strings gives the same strings."""
-    raw = _narrow_codepoints(text)
-    folded, han = _fold_cp(raw)
-    sp = folded == 32
-    diff = sp & (raw != 32)  # a separator other than a plain space: lower-cased original != norm there
-    pair = sp[1:] & sp[:-1]  # offset i + 1 is a space after a space: collapsed
-    if not pair.any():
-        return View(_decode(folded), same=text, cp=folded, same_cp=raw, diffs=np.flatnonzero(diff), han=han)
-    keep = np.concatenate(([True], ~pair))
-    run_first = np.flatnonzero(np.concatenate((pair, [False])) & keep)  # first space of each run of 2+
-    run_last = np.flatnonzero(np.concatenate(([False], pair)) & ~np.concatenate((pair, [False])))
-    removed = np.cumsum(run_last - run_first)  # each run keeps one character
-    at = run_last + 1 - removed
-    same_raw = raw.copy()
-    same_raw[run_first] = 0
-    diff[run_first] = True
-    norm_cp, same_cp = folded[keep], same_raw[keep]
-    return View(_decode(norm_cp), at.tolist(), removed.tolist(), _decode(same_cp), norm_cp, same_cp,
-                np.flatnonzero(diff[keep]), han)
-
-
-def zh_view(text: str) -> View:
-    """Simplified matching form with verified pinyin ruby (勢(shì)) removed; same length otherwise."""
-    stripped, edits = strip_ruby(text)
-    at: list[int] = []
-    shift: list[int] = []
-    removed = 0
-    for e in edits:
-        removed += e.end - e.start
-        at.append(e.end - removed)
-        shift.append(removed)
-    return View(match_form(stripped), at, shift)
-
+from glossary.text.clean import match_form
+from glossary.lint.views import (_BOUNDARY, _LATIN_END, _SEP, _SPACES, _TRAIL_OK, View, _lower_same_length,
+                                 differs, en_view, zh_view)
 
 # --------------------------------------------------------------------------- word shapes
 
@@ -551,15 +348,15 @@ class AnchorAutomaton:
 
     def tables(self, nears: list[Near]) -> tuple[np.ndarray, ...]:
         """Per key: its first item in the flat item list, its item count; per flat item: j, the code and
-        length of prev3 and of next3 (see gram_codes), and its term's word count, key length and plural key
-        length (`nears`: the list the items index)."""
+        length of prev3 and of next3 (see gram_codes), its term's word count, key length and plural key
+        length, and its index in `nears` (the list the items index)."""
         if self._tables is None:
             count = np.fromiter((len(v[1]) for v in self._values), np.int64, len(self._values))
             items = [it for v in self._values for it in v[1]]
             js = np.fromiter((it[1] for it in items), np.int64, len(items))
             grams = [(_gram_code(it[2]), len(it[2]), _gram_code(it[3]), len(it[3]), len(nears[it[0]].words),
-                      len(nears[it[0]].key), len(nears[it[0]].plural_key)) for it in items]
-            grams = np.array(grams, np.int64).reshape(len(items), 7)
+                      len(nears[it[0]].key), len(nears[it[0]].plural_key), it[0]) for it in items]
+            grams = np.array(grams, np.int64).reshape(len(items), 8)
             self._tables = (np.cumsum(count) - count, count, js, *grams.T)
         return self._tables
 
@@ -628,23 +425,37 @@ def iter_anchors(g: "Glossary", norm: str):
 
 _SIMPLE_LOWER = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
 QUIET_EXACT, QUIET_LOWER = 1, 2
+QUIET_FIRST = 4  # or'd in: the concept has acronyms, so a scan keeps its first match of the term (see _quiet)
 
 
 def _quiet(c: Concept, t: TermData, acronym: bool) -> int:
     """Whether an English-only lint can skip a match of this term (no check would report or use it):
     0 never; QUIET_EXACT when its surface is the term as written; QUIET_LOWER also for any casing of a
     lower-case term (sentence-initial capitals). Such a term is approved, no acronym, and the only admitted
-    English full form of a concept without acronyms (so inconsistency and acronym checks never need it)."""
-    if acronym or t.status not in ("preferred", "admitted") or t.term_type in ("abbreviation", "shortForm"):
+    English full form of its concept (so the inconsistency check never needs it). When the concept has
+    acronyms, QUIET_FIRST too: the acronym check only needs the concept's first full form in a document
+    (where it is expanded; a full form right after an acronym "ILSTC (New ...)" is that first one, as is the
+    first of each part of a split draft), so each scan keeps its first match of the term and skips the rest.
+    An approved acronym, matched case-sensitively (QUIET_EXACT: the surface is the acronym as written), is
+    QUIET_FIRST as well: after a concept's first acronym, the check has reported it or found it expanded.
+    (Terms of 2+ characters: no skipped match fits between an acronym and a full form 3 characters on.)"""
+    if t.status not in ("preferred", "admitted"):
+        return 0
+    if acronym:
+        return QUIET_EXACT | QUIET_FIRST if len(en_key(t.text)) >= 2 else 0
+    if t.term_type in ("abbreviation", "shortForm"):
         return 0
     en = c.terms("en")
-    if any(is_acronym(x) for x in en):
-        return 0
     full = {x.text for x in en if x.status in ("preferred", "admitted")
-            and x.term_type not in ("abbreviation", "shortForm")}
+            and x.term_type not in ("abbreviation", "shortForm") and not is_acronym(x)}
     if full != {t.text}:
         return 0
-    return QUIET_LOWER if _SIMPLE_LOWER.match(t.text) else QUIET_EXACT
+    first = 0
+    if any(is_acronym(x) for x in en):
+        if len(en_key(t.text)) < 3:
+            return 0
+        first = QUIET_FIRST
+    return (QUIET_LOWER if _SIMPLE_LOWER.match(t.text) else QUIET_EXACT) | first
 
 
 class KeyAutomaton:
@@ -654,7 +465,7 @@ class KeyAutomaton:
     "since the beginning of this year" when "since the beginning of history" is a key), so the glossary
     keys are matched here instead. Pickles as its keys and values (the Rust automaton is rebuilt)."""
 
-    __slots__ = ("keys", "values", "_index", "_ac", "_tables")
+    __slots__ = ("keys", "values", "_index", "_ac", "_tables", "_prefix")
 
     def __init__(self, keys: list[str], values: list):
         self.keys, self.values = keys, values
@@ -662,6 +473,7 @@ class KeyAutomaton:
 
     def _build(self) -> None:
         self._index = None  # key -> index, built on the first exists/get (rare: see _shorter)
+        self._prefix: dict[int, int] = {}  # key index -> its longest whole-word prefix key (see prefix_keys)
         self._tables = None  # per-key arrays for the bulk lean scan, built on its first use
         self._ac = ahocorasick_rs.BytesAhoCorasick([k.encode("utf-8", "surrogatepass") for k in self.keys],
                                                    matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
@@ -674,6 +486,27 @@ class KeyAutomaton:
     def find_array(self, text: str) -> np.ndarray:
         """find() as an (n, 3) int64 array: key index, start, end."""
         return find_utf8(self._ac, text)
+
+    def prefix_keys(self, keys: np.ndarray) -> np.ndarray:
+        """Per key index: the index of the longest key that is a prefix of it ending just before a boundary
+        character at offset 2 or later (what _shorter finds for a match of that key), else -1. A match's text
+        is its key, so _shorter's answer depends on the key alone; worked out once per distinct key."""
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        memo = self._prefix
+        out = np.empty(len(uniq), np.int64)
+        for n, k in enumerate(uniq.tolist()):
+            got = memo.get(k)
+            if got is None:
+                key = self.keys[k]
+                got = -1
+                for m in reversed([m.start() for m in _BOUNDARY.finditer(key, 2)]):
+                    i = self._keys().get(key[:m])
+                    if i is not None:
+                        got = i
+                        break
+                memo[k] = got
+            out[n] = got
+        return out[inverse]
 
     def __getstate__(self):
         return self.keys, self.values
@@ -730,32 +563,61 @@ def find_utf8(ac, text: str | bytes, overlapping: bool = False, chars: str | Non
     return out
 
 
-_NONE, _EXACT, _LOWER = 0, 1, 2
+_NONE, _EXACT, _LOWER, _CASELESS = 0, 1, 2, 3
+_CASELESS_TEXT = re.compile(r"^[a-z0-9]+(?:[ '\-./&][a-z0-9]+)*$")
+
+
+def caseless(text: str) -> bool:
+    """Whether any casing of an exact-quiet term is quiet too: a lower-case term of plain words joined by
+    single spaces/apostrophes/hyphens/dots/slashes/ampersands, with no possessive ending ("people's government",
+    "has-been"). The spelling check folds such a surface to itself and, its lower case being the term, finds
+    nothing to say (only capitals on a lower-case letter of the term would be reported: there are none)."""
+    return bool(_CASELESS_TEXT.match(text)) and not text.endswith("'s")
+
+
+def _lower_cp(cp: np.ndarray) -> np.ndarray:
+    """Code points lower-cased as _lower_same_length does (a character whose lower case is longer stays)."""
+    cp = cp.astype(np.uint32, copy=False)
+    out = _LATIN_LOWER[np.minimum(cp, _LATIN_END)]
+    big = cp >= _LATIN_END
+    if big.any():
+        chars, inverse = np.unique(cp[big], return_inverse=True)
+        low = np.fromiter((ord(_lower_same_length(chr(c))) for c in chars.tolist()), np.uint32, len(chars))
+        out[big] = low[inverse]
+    return out
+
+
+_LATIN_LOWER = np.fromiter((ord(_lower_same_length(chr(c))) for c in range(_LATIN_END)), np.uint32, _LATIN_END)
+_LATIN_LOWER = np.append(_LATIN_LOWER, 0).astype(np.uint32)  # [_LATIN_END]: above it, fixed up in _lower_cp
 
 
 @dataclass
 class QuietTables:
     """Per key of an English automaton, what the bulk lean scan needs to drop quiet matches without a Python
     step each (see _spans_lean): kind (0 loud, _EXACT: quiet when the surface is the term as written, _LOWER:
-    quiet when the lower-cased surface is the key), the key's length without its leading space, and for _EXACT
-    keys where the term's code points start in `exact` (one array of every such term)."""
+    quiet when the lower-cased surface is the key, _CASELESS: when the lower-cased surface is the term as
+    written, see caseless), the key's length without its leading space, and for _EXACT/_CASELESS keys where
+    the term's code points start in `exact` (one array of every such term)."""
 
     kind: np.ndarray  # int8
     length: np.ndarray  # int64
     exact_at: np.ndarray  # int64, -1 unless _EXACT
     exact: np.ndarray  # uint32 code points
+    first: np.ndarray  # int64: the group (concept, full form or acronym) whose first quiet match a scan keeps
+    # (see _quiet, _automaton), else -1
 
     @classmethod
     def of(cls, values: list) -> "QuietTables":
-        kind = np.fromiter((_LOWER if v[4] is not None else _EXACT if v[3] is not None else _NONE for v in values),
-                           np.int8, len(values))
+        kind = np.fromiter((_LOWER if v[4] is not None else (_CASELESS if caseless(v[3]) else _EXACT)
+                            if v[3] is not None else _NONE for v in values), np.int8, len(values))
         length = np.fromiter((v[0] - 1 for v in values), np.int64, len(values))
         texts = [v[3] for v in values if v[4] is None and v[3] is not None]
         at = np.full(len(values), -1, np.int64)
         sizes = np.fromiter((len(t) for t in texts), np.int64, len(texts))
-        at[kind == _EXACT] = np.cumsum(sizes) - sizes
+        at[(kind == _EXACT) | (kind == _CASELESS)] = np.cumsum(sizes) - sizes
         exact = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
-        return cls(kind, length, at, exact)
+        first = np.fromiter((v[5] for v in values), np.int64, len(values))
+        return cls(kind, length, at, exact, first)
 
 
 def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None = None
@@ -768,17 +630,28 @@ def _automaton(keys: dict[str, list], terms: dict[tuple[int, int], str] | None =
         ci, ti, form, acronym, quiet = targets[0]
         single = len(targets) == 1 and acronym is None
         fast = (ci, ti, form, False) if single else None
-        if not single or (quiet == QUIET_LOWER and form not in ("base", "plural")):
-            quiet = QUIET_EXACT if single and quiet else 0
-        # value: (key length, targets, fast, exact, lower). fast: the only, case-insensitive target; for a
-        # quiet target (see _quiet): exact, the term as written when a surface of the key's length can equal
-        # it, and lower, the key when any casing of the lower-case term is fine
+        # _pick_target reads every match of a key whose first target is no acronym as that target, whatever
+        # the surface and the other targets: that target alone says whether a match is quiet (an only target
+        # that is an acronym: when the surface is the acronym as written)
+        decided = acronym is None or len(targets) == 1
+        # full forms and acronyms are kept apart: the acronym check needs the first of each
+        first = 2 * ci + (acronym is not None) if quiet & QUIET_FIRST else -1
+        quiet &= ~QUIET_FIRST
+        if not decided or (quiet == QUIET_LOWER and form not in ("base", "plural")):
+            quiet = QUIET_EXACT if decided and quiet else 0
+        if acronym is not None and (not terms or form != "base" or acronym != terms[(ci, ti)]):
+            quiet = 0  # (quiet when the surface is the acronym: _pick_target's test for a base form)
+        # value: (key length, targets, fast, exact, lower, first). fast: the only, case-insensitive target;
+        # for a quiet target (see _quiet): exact, the term as written when a surface of the key's length can
+        # equal it, and lower, the key when any casing of the lower-case term is fine; first: the concept
+        # index (× 2, + 1 for acronyms) when a scan keeps only the first quiet match of the concept's full
+        # forms / acronyms (QUIET_FIRST), else -1
         text = terms[(ci, ti)] if quiet and terms else None
         if text is not None and len(text) != len(key) - 1:
             text = None  # a surface of the key's length can never equal it (runs collapse)
         out_keys.append(key)
         out_values.append((len(key), tuple(t[:4] for t in targets), fast, text,
-                           key[1:] if quiet == QUIET_LOWER and terms else None))
+                           key[1:] if quiet == QUIET_LOWER and terms else None, first if quiet else -1))
     return KeyAutomaton(out_keys, out_values)
 
 
@@ -857,17 +730,6 @@ _TRAIL_LUT = np.zeros(129, bool)
 _TRAIL_LUT[[ord(c) for c in _TRAIL_OK]] = True
 
 
-def _codepoints_bmp(text: str) -> np.ndarray:
-    """Code points of a norm view (only Basic Multilingual Plane characters: see _SEP) as uint16, half the
-    memory of _codepoints; a text with any character beyond (a surrogate pair) gets _codepoints."""
-    out = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), np.uint16)
-    return out if len(out) == len(text) else _codepoints(text)
-
-
-def _codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-
-
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(flat positions start..start+length-1 of every range, offset of each range in them)."""
     offsets = np.cumsum(lengths) - lengths
@@ -894,8 +756,8 @@ def _spans_lean(auto, padded: str, view: View
     norm_cp, same_cp, diffs = view.arrays()
     tab = auto.tables()
     key, start, end = found[:, 0], found[:, 1], found[:, 2]
-    cp = np.concatenate(([32], norm_cp, [32]))
-    after = cp[end]
+    space = np.full(1, 32, norm_cp.dtype)  # (a list [32] would widen the copy to int64: 8 bytes a character)
+    after = np.concatenate((space, norm_cp, space))[end]
     ok = _TRAIL_LUT[np.minimum(after, 128)]
     kind = tab.kind[key]
     length = tab.length[key]
@@ -904,22 +766,28 @@ def _spans_lean(auto, padded: str, view: View
     if lower.any():  # the key's text starts at padded start + 1, i.e. at norm offset `start`
         s = start[lower]
         quiet[lower] = ~differs(diffs, s, s + length[lower])
-    exact = ok & (kind == _EXACT)
+    exact = ok & ((kind == _EXACT) | (kind == _CASELESS))
     if exact.any():
         s, n = start[exact], length[exact]
         text_at, offsets = _ranges(s, n)
         term_at, _ = _ranges(tab.exact_at[key[exact]], n)
-        bad = (same_cp[text_at] != tab.exact[term_at]).astype(np.int64)
+        got = same_cp[text_at]
+        folded = np.repeat(kind[exact] == _CASELESS, n)
+        if folded.any():
+            got = np.where(folded, _lower_cp(got), got)
+        bad = (got != tab.exact[term_at]).astype(np.int64)
         quiet[exact] = np.add.reduceat(bad, offsets) == 0
+    first = np.flatnonzero(quiet & (tab.first[key] >= 0))
+    if len(first):  # the first quiet match of each such group stays (see _quiet)
+        quiet[first[np.unique(tab.first[key[first]], return_index=True)[1]]] = False
     loud = ok & ~quiet
     last = end - 1
     shorter: dict[int, tuple] = {}
     if not ok.all():  # the Python path, only for matches not followed by a word boundary
         kept = ok.copy()
-        # _shorter looks for a key ending at a boundary character inside [start + 2, end): none, no match
-        bad = np.flatnonzero(~ok & (end > start + 2))
-        text_at, offsets = _ranges(start[bad] + 2, end[bad] - start[bad] - 2)
-        bad = bad[np.logical_or.reduceat(_TRAIL_LUT[np.minimum(cp[text_at], 128)], offsets)] if len(bad) else bad
+        # _shorter looks for a key ending at a boundary character inside [start + 2, end) of the matched key
+        bad = np.flatnonzero(~ok)
+        bad = bad[auto.prefix_keys(key[bad]) >= 0]
         for i in bad.tolist():
             kept[i] = True
             s = int(start[i])
@@ -928,7 +796,7 @@ def _spans_lean(auto, padded: str, view: View
                 kept[i] = False
                 continue
             last[i] = e - 1
-            if not ((value[3] is not None and same.startswith(value[3], s))
+            if value[5] >= 0 or not ((value[3] is not None and same.startswith(value[3], s))
                     or (value[4] is not None and not differs(diffs, np.array([s]), s + len(value[4]))[0])):
                 loud[i] = True
                 shorter[i] = value

@@ -97,6 +97,36 @@ def valid_spans(tokens: list[EnToken], max_len: int = MAX_SPAN) -> set[tuple[int
     return spans
 
 
+def valid_span_bits(tokens: list[EnToken], max_len: int = MAX_SPAN) -> int:
+    """valid_spans as one int: bit a * max_len + (b - a) set for each valid (a, b) (b - a < max_len), a few
+    dozen bytes per segment instead of a set of tuples (see span_bit_set)."""
+    bits = 0
+    n = len(tokens)
+    for a in range(n):
+        if tokens[a].stop:
+            continue
+        inner = 0
+        base = a * max_len
+        for b in range(a, min(n, a + max_len)):
+            tb = tokens[b]
+            if b > a and tb.brk:
+                break
+            if tb.stop:
+                if tb.text.lower() not in INNER_STOPWORDS:
+                    break
+                inner += 1
+                if inner > 2:
+                    break
+                continue
+            bits |= 1 << (base + b - a)
+    return bits
+
+
+def span_bit_set(bits: int, a: int, b: int, max_len: int = MAX_SPAN) -> bool:
+    """(a, b) is among the spans valid_span_bits encoded (0 <= a <= b)."""
+    return b - a < max_len and bits >> (a * max_len + b - a) & 1 == 1
+
+
 def span_text(text: str, tokens: list[EnToken], a: int, b: int) -> str:
     return text[tokens[a].start : tokens[b].end]
 

@@ -28,19 +28,33 @@ JOBS_ENV = "GLOSSARY_JOBS"  # the worker-count knob `glossary ingest` reads too
 BLOCKS_PER_WORKER = 12  # pairing work units per worker (segment ranges): balance vs. token re-use
 MIN_BLOCK = 1000  # segments
 TOKEN_CACHE = 200_000  # segments whose English tokens one process keeps (cleared when full)
+WORKER_TOKEN_CACHE = 40_000  # the same in each worker (two of them: memory, not re-tokenising, is what counts)
 
 
 def jobs() -> int:
-    """Worker processes for a large corpus: $GLOSSARY_JOBS, else 1 (serial).
+    """Worker processes for a large corpus: $GLOSSARY_JOBS, else the usable cores where workers can be forked
+    (they inherit jieba, CC-CEDICT and the corpus: no start-up, pages shared), else 1 (serial).
 
-    Measured at 100k pairs on an idle 2-core machine: serial 63 s wall, 64 CPU-s, 1.76 GB; two workers 56 s wall,
-    82 CPU-s, 2.48 GB for the process tree — 11% faster for 40% more memory, over the 2 GB goal, so parallel
-    mining is opt-in (GLOSSARY_JOBS=2), unlike ingest where it pays.
+    Spawned workers (no fork) measured at 100k pairs on an idle 2-core machine: serial 63 s wall, 64 CPU-s,
+    1.76 GB; two workers 56 s wall, 82 CPU-s, 2.48 GB for the process tree, so without fork mining stays serial.
     """
     env = os.environ.get(JOBS_ENV, "").strip()
     if env.isdigit():
         return max(1, min(8, int(env)))
-    return 1
+    if not _can_fork():
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
+def _can_fork() -> bool:
+    """Fork is there (POSIX) and is the safe choice: Linux (macOS system libraries are not fork-safe)."""
+    import multiprocessing
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 class EnTokens:
@@ -50,7 +64,7 @@ class EnTokens:
         self.texts = texts
         self.cap = cap
         self.toks: dict[int, list] = {}
-        self.valid: dict[int, set] = {}
+        self.valid: dict[int, int] = {}  # valid spans as en_candidates.valid_span_bits
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -67,12 +81,13 @@ class EnTokens:
     def spans(self, si: int) -> set:
         got = self.valid.get(si)
         if got is None:
-            got = enc.valid_spans(self[si])
+            got = enc.valid_span_bits(self[si])
             self.valid[si] = got
         return got
 
 
 _WORKER: dict = {}  # per worker process: the corpus's English (EnTokens)
+_FORK: dict = {}  # set in the parent just before forking: what forked workers inherit instead of receiving
 
 
 def _init_worker(user_words: list[str], en_text: list[str], parent: int) -> None:
@@ -80,7 +95,16 @@ def _init_worker(user_words: list[str], en_text: list[str], parent: int) -> None
     import threading
 
     zhc.add_user_words(user_words)
-    _WORKER["en"] = EnTokens(en_text)
+    _WORKER["en"] = EnTokens(en_text, WORKER_TOKEN_CACHE)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _init_forked(parent: int) -> None:
+    """Pool initializer (forked process): jieba with the user words, CC-CEDICT and the English texts are
+    inherited from the parent; exit when the parent dies."""
+    import threading
+
+    _WORKER["en"] = EnTokens(_FORK.pop("en_text"), WORKER_TOKEN_CACHE)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
@@ -94,10 +118,24 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _pool(workers: int, user_words: list[str], en_text: list[str]):
-    """A pool of freshly spawned workers (no fork: safe with threads, xdist and rich's refresh thread).
+    """A pool of forked workers (Linux) that inherit the loaded jieba and CC-CEDICT, else freshly spawned ones.
 
-    The workers need nothing from the caller's __main__, so it is hidden while they start: spawn would
+    Forked workers run pure-Python mining only (no I/O, no locks another thread of the parent may hold) and are
+    terminated, not flushed, at the end; the parent's objects are frozen out of the collector first so the
+    workers' collections do not write to (and copy) every shared page.
+    The workers need nothing from the caller's __main__, so it is hidden while spawned ones start: spawn would
     otherwise re-run the calling script in each worker (and fail in one without a __main__ guard)."""
+    if _can_fork():
+        import gc
+
+        _warm()
+        _FORK["en_text"] = en_text
+        gc.freeze()
+        try:
+            return get_context("fork").Pool(workers, _init_forked, (os.getpid(),))
+        finally:
+            gc.unfreeze()
+            _FORK.clear()
     main = sys.modules.get("__main__")
     saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
     try:
@@ -109,22 +147,34 @@ def _pool(workers: int, user_words: list[str], en_text: list[str]):
             setattr(main, k, v)
 
 
+def _warm() -> None:
+    """Load what every worker needs (jieba, CC-CEDICT and its derived tables) once, before forking."""
+    zhc.cut_words("中国")
+    dictionary.cedict()
+    dictionary.pieces("中国")
+
+
 def _cut_chunk(chunk: list[str]) -> list[list[str]]:
     return [zhc.cut_words(z) for z in chunk]
 
 
 def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
-    """(words, POS tags) per segment, streamed in order: jieba runs in the pool (when there is one) while the
-    caller consumes; tags are looked up here, once per distinct word."""
+    """(words, POS tags) per segment, streamed in order: jieba runs in the pool (when there is one, the chunks
+    queued at once, ahead of later pool work) while the caller consumes; tags are looked up here, once per
+    distinct word."""
     step = 1000
     chunks = [zh[i : i + step] for i in range(0, len(zh), step)]
     cut = pool.imap(_cut_chunk, chunks) if pool is not None else map(_cut_chunk, chunks)
     tag = zhc.word_tag
-    for got in cut:
-        for ws in got:
-            yield ws, [tag(w)[0] for w in ws]
-        if tick:
-            tick(len(got))
+
+    def stream():
+        for got in cut:
+            for ws in got:
+                yield ws, [tag(w)[0] for w in ws]
+            if tick:
+                tick(len(got))
+
+    return stream()
 
 
 def _noting_crossings(segments, crossing: dict):
@@ -184,26 +234,43 @@ def _segment_facts(en: EnTokens, lo: int, hi: int) -> tuple:
     return lower, paren, seen_acr, df
 
 
-def _pair_block(block: tuple, en: EnTokens | None = None) -> tuple[list, tuple]:
-    """One unit of pairing work: the terms first seen in segments lo..hi-1, and those segments' English facts
-    (each segment belongs to exactly one block; its tokens are mostly the ones the terms need)."""
-    terms, lo, hi = block
+def _pair_block(block: tuple, en: EnTokens | None = None) -> tuple[list, tuple | None]:
+    """One unit of pairing work: the terms first seen in segments lo..hi-1, and (unless already collected)
+    those segments' English facts (each segment belongs to exactly one block)."""
+    terms, lo, hi, facts = block
     en = en if en is not None else _WORKER["en"]
     out = []
     for z, n_places, segs in terms:
         got = _pair_one(z, n_places, segs, en)
         if got:
             out.append((z, got))
-    return out, _segment_facts(en, lo, hi)
+    return out, _segment_facts(en, lo, hi) if facts else None
 
 
-def pair_all(terms: list[str], occ: dict, en: EnTokens, pool, tick: Callable[[int, int], None]) -> tuple:
+FACT_BLOCK = 5000  # segments per English-facts task collected while the parent counts n-grams
+
+
+def _facts_range(rng: tuple[int, int]) -> tuple:
+    """_segment_facts of segments lo..hi-1 in a worker (queued behind the jieba chunks: the workers are idle
+    while the parent collects n-grams, and the facts need no zh term)."""
+    return _segment_facts(_WORKER["en"], *rng)
+
+
+def early_facts(n: int, pool):
+    """English facts of every segment, in segment order, computed in the pool ahead of pairing."""
+    return pool.imap(_facts_range, [(lo, min(n, lo + FACT_BLOCK)) for lo in range(0, n, FACT_BLOCK)])
+
+
+def pair_all(terms: list[str], occ: dict, en: EnTokens, pool, tick: Callable[[int, int], None],
+             facts=None) -> tuple:
     """Pair every zh term with its English and collect the English facts of every segment, in segment-range
-    blocks (in the pool when there is one). Returns (chosen {zh: pairing}, en_lower, paren, seen_acr, df)."""
+    blocks (in the pool when there is one). facts: the facts already collected (early_facts), in segment order.
+    Returns (chosen {zh: pairing}, en_lower, paren, seen_acr, df)."""
     n = len(en)
     parts = (pool._processes if pool is not None else 1) * BLOCKS_PER_WORKER
     size = max(MIN_BLOCK, -(-n // parts))
-    blocks: list[tuple[list, int, int]] = [([], lo, min(n, lo + size)) for lo in range(0, max(n, 1), size)]
+    blocks: list[tuple[list, int, int, bool]] = [([], lo, min(n, lo + size), facts is None)
+                                                 for lo in range(0, max(n, 1), size)]
     for z in terms:
         places = occ[z]
         blocks[min(len(blocks) - 1, places[0][0] // size)][0].append(
@@ -214,16 +281,22 @@ def pair_all(terms: list[str], occ: dict, en: EnTokens, pool, tick: Callable[[in
     seen_acr: Counter = Counter()
     df: Counter = Counter()
     done = 0
-    results = pool.imap(_pair_block, blocks) if pool is not None else (_pair_block(b, en) for b in blocks)
-    for block, (pairs, (lower, par, acr, d)) in zip(blocks, results):
-        got.update(pairs)
+    def merge(lower, par, acr, d) -> None:
         en_lower.extend(lower)
         for k, a in par:
             paren[k].add(a)
         seen_acr.update(acr)
         df.update(d)
+
+    results = pool.imap(_pair_block, blocks) if pool is not None else (_pair_block(b, en) for b in blocks)
+    for block, (pairs, fact) in zip(blocks, results):
+        got.update(pairs)
+        if fact is not None:
+            merge(*fact)
         done += len(block[0])
         tick(done, len(terms))
+    for fact in facts or ():
+        merge(*fact)
     chosen = {z: got[z] for z in terms if z in got}
     return chosen, en_lower, paren, seen_acr, df
 
@@ -299,10 +372,13 @@ def mine(
             done[0] += k
             step("tokenise", done[0], n)
 
-        crossing: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        stats, occ = zhc.collect_words(_noting_crossings(zh_segments(zh_norm, pool, tick), crossing))
+        crossing: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # dictionary words jieba cut across
+        segments = _noting_crossings(zh_segments(zh_norm, pool, tick), crossing)  # jieba chunks queued first
+        names = pool.apply_async(_name_sources, (zh_norm,)) if pool is not None else None
+        facts = early_facts(n, pool) if pool is not None else None
+        stats, occ = zhc.collect_words(segments)  # collects while the pool cuts, then finds names and facts
         step("tokenise", n, n)
-        _add_name_candidates(zh_norm, stats, occ, crossing)
+        _add_name_candidates(zh_norm, stats, occ, names.get() if names is not None else None, crossing)
         scoring.names_follow(stats, occ)
         skip_keys = {norm_key(s, "zh") for s in skip}
 
@@ -318,16 +394,13 @@ def mine(
         en_toks = EnTokens(en_text)  # this process tokenises only the few segments it still reads
         # pairing, and the corpus-wide English facts: acronyms in parentheses, acronyms seen, word keys
         chosen, en_lower, paren, seen_acr, df = pair_all(terms, occ, en_toks, pool,
-                                                         lambda d, t: step("pair", d, t))
-    except BaseException:
-        if pool is not None:
+                                                         lambda d, t: step("pair", d, t), facts)
+        step("pair", len(terms), len(terms))
+        _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text, df, pool)
+    finally:
+        if pool is not None:  # every result is in (or the run failed): nothing for a worker to finish
             pool.terminate()
-        raise
-    if pool is not None:
-        pool.close()
-        pool.join()
-    step("pair", len(terms), len(terms))
-    _fallback_pairs(terms, chosen, stats, occ, en_toks, en_text, df)
+            pool.join()
 
     # co-occurrence of each zh term with its chosen English over all segments
     wanted = {_token_key(s) for pr, best, comp, _ in chosen.values() for k in [best, *comp]
@@ -508,11 +581,18 @@ def _absorb(host: Candidate, c: Candidate) -> None:
     host.score = max(host.score, c.score)
 
 
-def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, crossing: dict) -> None:
+def _name_sources(zh_texts: list[str]) -> tuple[dict, dict]:
+    """Transliteration runs and dictionary proper names in the texts (a pool task: it needs only the texts)."""
+    return transliteration.name_runs(zh_texts), dictionary.proper_name_occurrences(zh_texts)
+
+
+def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, sources: tuple | None = None,
+                         crossing: dict | None = None) -> None:
     """Names jieba cuts apart or tags as common words (托|卡耶夫, 基辅/n): transliteration runs and dictionary
     proper names become candidates too (pairing still needs evidence for them); so do the dictionary words jieba
-    cut across (`crossing`, {word: [(segment, start, end)]})."""
-    found = transliteration.name_runs(zh_texts)
+    cut across (`crossing`, {word: [(segment, start, end)]}). sources: _name_sources(zh_texts) when already
+    computed."""
+    found, proper = sources if sources is not None else _name_sources(zh_texts)
     inside: dict[int, list[tuple[int, int]]] = defaultdict(list)  # segment → transliteration run spans
     for places in found.values():
         for si, a, b in places:
@@ -521,14 +601,14 @@ def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, crossing: 
     def fragment(places) -> bool:  # every occurrence strictly inside a longer run (林肯 of 布林肯)
         return all(any(a <= x and y <= b and (x, y) != (a, b) for a, b in inside.get(si, ())) for si, x, y in places)
 
-    for z, places in dictionary.proper_name_occurrences(zh_texts).items():
+    for z, places in proper.items():
         if not fragment(places):
             found.setdefault(z, places)
     for z, places in found.items():
         if z not in stats:
             stats[z] = zhc.Termhood(freq=len(places), tags=Counter({"nz": len(places)}))
             occ[z] = places
-    for z, places in crossing.items():  # 碳中|和: dictionary words jieba cut across
+    for z, places in (crossing or {}).items():  # 碳中|和: dictionary words jieba cut across
         if z not in stats:
             stats[z] = st = zhc.Termhood(freq=len(places), tags=Counter({"lex": len(places)}), lexical=True)
             occ[z] = places
@@ -542,16 +622,29 @@ def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, crossing: 
             st.tags["fragment"] += 1  # a jieba piece of a transliterated name (莱恩 of 冯德莱恩)
 
 
+def _fallback_chunk(work: tuple, en: EnTokens | None = None) -> list:
+    """cooc_fallback for a list of (zh, occurrences) (a pool task: the worker's tokens, the shared facts)."""
+    todo, df, taken = work
+    en = en if en is not None else _WORKER["en"]
+    return [pairing.cooc_fallback(z, places, en, en.texts, df, taken) for z, places in todo]
+
+
 def _fallback_pairs(terms: list[str], chosen: dict, stats: dict, occ: dict, en_toks, en_text: list,
-                    df: Counter) -> None:
-    """Co-occurrence-only pairing for recurring names nothing else explains (石破茂 ↔ Ishiba).
-    df: segments each capitalised word occurs in (pairing.name_doc_freq over the corpus)."""
+                    df: Counter, pool=None) -> None:
+    """Co-occurrence-only pairing for recurring names nothing else explains (石破茂 ↔ Ishiba), in the pool when
+    there is one. df: segments each capitalised word occurs in (pairing.name_doc_freq over the corpus)."""
     todo = [z for z in terms if z not in chosen and stats[z].freq >= 2 and scoring.name_like(z, stats[z])]
     if not todo:
         return
     taken = {w for pr, best, comp, _ in chosen.values() for w in best.split()}
-    for z in todo:
-        got = pairing.cooc_fallback(z, occ[z], en_toks, en_text, df, taken)
+    work = [(z, occ[z]) for z in todo]
+    if pool is None:
+        results = _fallback_chunk((work, df, taken), en_toks)
+    else:
+        step = -(-len(work) // (2 * pool._processes))
+        chunks = [(work[i : i + step], df, taken) for i in range(0, len(work), step)]
+        results = [got for part in pool.imap(_fallback_chunk, chunks) for got in part]
+    for z, got in zip(todo, results):
         if got:
             pr, best, local = got
             chosen[z] = (pr, best, [], local)

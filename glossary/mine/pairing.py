@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary.mine import dictionary, transliteration
-from glossary.mine.en_candidates import EnToken, en_key
+from glossary.mine.en_candidates import MAX_SPAN, EnToken, en_key
 
 _LATIN = re.compile(r"[A-Za-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -303,8 +303,12 @@ def _name_word(tokens: list[EnToken], k: int) -> bool:
     return 0 <= k < len(tokens) and tokens[k].cap and not tokens[k].stop and not tokens[k].text[:1].isdigit()
 
 
-def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]) -> list[tuple[float, int, int]]:
-    """Scored English spans of one aligned segment for one zh term, best first (near-best only)."""
+def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]] | int) -> list[tuple[float, int, int]]:
+    """Scored English spans of one aligned segment for one zh term, best first (near-best only).
+    valid: the segment's valid spans, as a set of (a, b) or as en_candidates.valid_span_bits."""
+    bits = 0
+    if isinstance(valid, int):  # a <= b below, and a >= 0 once the filler checks pass
+        bits, valid = valid, None
     masks = token_masks(p, tokens)
     hits = [k for k, (ids, m, *_) in enumerate(masks) if m or ids]
     if not hits:
@@ -323,7 +327,8 @@ def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]
                                     or _name_word(tokens, b + 1) and not tokens[b + 1].brk):
                         continue  # 'Bangkok and Chiang': a name across 'and' is another name; 'Hong Kong
                         # Special' stops inside one
-                    if (a, b) in valid and (a, b) not in seen:
+                    if ((a, b) in valid if valid is not None else
+                            b - a < MAX_SPAN and bits >> (a * MAX_SPAN + b - a) & 1) and (a, b) not in seen:
                         seen[(a, b)] = span_score(p, masks, a, b, tokens)
     if not seen:
         return []

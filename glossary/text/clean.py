@@ -133,6 +133,8 @@ def _utf8_read_as_legacy(seg: str) -> bool:
 def find_mojibake(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of likely mojibake: '?' or U+FFFD inside Chinese, rare-Han runs whose bytes are UTF-8
     read with the wrong codec, 'Ã©'-style bytes. Clean rare characters (筼筜) are not mojibake."""
+    if text.isascii():  # every signal above needs a non-ASCII character (a '?' counts only next to Han)
+        return []
     spans: list[tuple[int, int]] = []
     rare = _rare_chars(text)
     if rare or "?" in text or "\ufffd" in text:
@@ -258,4 +260,6 @@ _MATCH_CHARS = _MatchChars()
 
 def match_form(text: str) -> str:
     """Matching form with the SAME LENGTH as `text`: per-char NFKC, quotes/dashes folded, Simplified."""
+    if text.isascii():  # NFKC, folding and t2s leave ASCII unchanged (test_clean checks all 128 characters)
+        return text
     return to_simplified(text.translate(_MATCH_CHARS))

@@ -40,9 +40,20 @@ def to_simplified(text: str) -> str:
     """Traditional → Simplified with OpenCC, guaranteed to keep the string length (offsets survive).
 
     Phrase-level conversion is used when it preserves length; otherwise characters are converted one by one.
+    Idempotent: OpenCC's t2s is not (薴 → 苧 → 苎), so a changed text is converted again until it is stable — a
+    Simplified key stays the same when it is simplified again (exported, then imported).
     """
     if not text:
         return text
+    out = _convert_once(text)
+    for _ in range(3):
+        if out == text:
+            break
+        text, out = out, _convert_once(out)
+    return out
+
+
+def _convert_once(text: str) -> str:
     out = _t2s().convert(text)
     if len(out) == len(text):
         return out
