@@ -89,6 +89,18 @@ def test_foreign_name_sound_similarity():
     assert translit_similarity("中国", "China") == 0.0  # not transliteration characters: words, not sounds
 
 
+def test_transliteration_conventions_th_plural_and_short_names():
+    """English th is written with t- or s- syllables; a group is named in the plural; a two-syllable name with one
+    repeated consonant class must agree syllable by syllable."""
+    from glossary.mine.transliteration import translit_similarity
+
+    for zh, en in [("托马斯", "Thomas"), ("史密斯", "Smith"), ("撒切尔", "Thatcher"), ("胡塞", "Houthi"),
+                   ("胡塞", "Houthis"), ("塞西", "Sisi")]:
+        assert translit_similarity(zh, en) >= 0.75, (zh, en)
+    for zh, en in [("塞西", "Sousa"), ("塞西", "Cecil"), ("萨科", "Sisi"), ("胡塞", "Hughes"), ("托马斯", "Tomatoes")]:
+        assert translit_similarity(zh, en) < 0.75, (zh, en)
+
+
 def test_name_candidates_and_dictionary_person_glosses():
     from glossary.mine import dictionary
     from glossary.mine.transliteration import name_runs
@@ -143,6 +155,50 @@ def test_names_cut_after_the_surname_are_candidates_and_he_is_a_surname():
     assert [t.stop for t in toks if t.text == "He"] == [False, True]
     spans = local_spans(profile("何亚东"), toks, enc.valid_spans(toks))
     assert enc.span_text("Spokesperson He Yadong said. He said so.", toks, spans[0][1], spans[0][2]) == "He Yadong"
+
+
+def test_dictionary_words_jieba_cut_wrongly_are_found():
+    from glossary.mine.dictionary import crossing_words
+
+    ws = zhc.cut_words("绿色氢能被视为实现碳中和的重要途径。")
+    assert "碳中和" not in ws  # jieba: 碳中|和
+    assert [w for w, _, _ in crossing_words(ws)] == ["碳中和"]
+    w, a, b = crossing_words(ws)[0]
+    assert "".join(ws)[a:b] == "碳中和"
+    assert crossing_words(zhc.cut_words("上海证券交易所的几乎完全不同")) == []  # inside one word; whole words
+
+
+def test_mine_proposes_a_dictionary_word_jieba_splits():
+    from glossary.data import SegmentPair
+    from glossary.mine.miner import mine
+
+    pairs = [SegmentPair(zh=z, en=e, position=i, document="d") for i, (z, e) in enumerate([
+        ("绿色氢能被视为实现碳中和的重要途径。", "Green hydrogen is seen as an important way to achieve carbon neutrality."),
+        ("中国承诺力争2060年前实现碳中和。", "China has pledged to achieve carbon neutrality before 2060."),
+    ])]
+    assert {c.zh: c.en for c in mine(pairs)}.get("碳中和") == "carbon neutrality"
+
+
+def test_lone_characters_jieba_knows_as_one_name_are_joined():
+    words = zhc.cut_words("普京随后出席第八届中俄博览会开幕式。")
+    assert "中俄" not in words  # jieba: 中|俄 (its count for 中俄 is tiny)
+    joined, tags = zhc.join_split_names(words, [zhc.word_tag(w)[0] for w in words])
+    assert "中俄" in joined and tags[joined.index("中俄")] == "ns" and "".join(joined) == "".join(words)
+    stays = zhc.cut_words("其中非常重要的是")
+    assert zhc.join_split_names(stays, [zhc.word_tag(w)[0] for w in stays])[0] == stays
+
+
+def test_a_name_the_dictionary_writes_as_one_word_matches_two_english_words():
+    en = "It was set forth in the China-Viet Nam Joint Statement with Viet Nam."
+    toks = enc.tokenize(en)
+    got = [enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("越南"), toks, enc.valid_spans(toks))]
+    assert got[0] == "Viet Nam"
+    got = [enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("中越"), toks, enc.valid_spans(toks))]
+    assert got[0] == "China-Viet Nam"
+    en = "Tesla's Shanghai Gigafactory"  # clipped stems: 'Shanghai' alone fills 'shangh', no joined match
+    toks = enc.tokenize(en)
+    got = [enc.span_text(en, toks, a, b) for _, a, b in local_spans(profile("上海"), toks, enc.valid_spans(toks))]
+    assert got[0] == "Shanghai"
 
 
 def test_dashes_join_zh_words_into_one_candidate():

@@ -121,6 +121,7 @@ def test_transliterated_foreign_names_are_paired(news):
     assert got.get("托卡耶夫") == "Tokayev"  # a name jieba cuts apart (托|卡耶夫)
     assert got.get("基辅") == "Kyiv"  # a dictionary place name jieba tags as a common noun
     assert got.get("爱丽舍宫") == "Élysée Palace"
+    assert got.get("塞西") == "Sisi"  # one consonant class, the same syllable by syllable (sai-xi, Si-si)
 
 
 def test_name_fragments_titles_and_demonyms_not_proposed(news):

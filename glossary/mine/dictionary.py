@@ -316,6 +316,48 @@ def proper_name_occurrences(texts: list[str]) -> dict[str, list[tuple[int, int, 
 
 
 
+@lru_cache(maxsize=1)
+def _word_automaton():
+    """Common (not proper-name) dictionary words of 3+ Han characters that jieba's own dictionary lacks: jieba
+    may cut them across their boundary (碳中|和), so the n-gram assembly never sees them."""
+    import ahocorasick_rs
+
+    from glossary.mine import zh_candidates as zhc
+
+    _, jieba_tags = zhc._jieba()
+    ce = cedict()
+    words = sorted(k for k in ce if len(k) >= 3 and all("\u4e00" <= c <= "\u9fff" for c in k)
+                   and k not in jieba_tags and ("\x03" + k) not in ce)
+    auto = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return auto, words
+
+
+def crossing_words(words: list[str]) -> list[tuple[str, int, int]]:
+    """(word, start, end) of the dictionary words jieba does not know that a segment cut into `words` holds
+    where jieba went wrong: across a word boundary, or with a lone character at an edge (碳中|和 → 碳中和);
+    not those inside one jieba word (证券交易所 of 上海证券交易所: a piece of a longer unit) nor those jieba
+    cut into whole words (几乎|完全: the n-gram assembly judges them)."""
+    auto, known = _word_automaton()
+    found = auto.find_matches_as_indexes("".join(words))
+    if not found:
+        return []
+    spans, pos = [], 0
+    for w in words:
+        spans.append((pos, pos + len(w)))
+        pos += len(w)
+    out = []
+    for k, a, b in found:
+        first = next(i for i, (x, y) in enumerate(spans) if x <= a < y)
+        last = next(i for i, (x, y) in enumerate(spans) if x < b <= y)
+        if first == last:
+            continue  # inside one jieba word
+        if spans[first][0] == a and spans[last][1] == b and \
+                len(words[first]) > 1 and len(words[last]) > 1:
+            continue  # whole jieba words, none of them a stray character
+        out.append((known[k], a, b))
+    return out
+
+
 @lru_cache(maxsize=100_000)
 def composable(zh: str) -> bool:
     """`zh` splits wholly into two or more dictionary words, at most one of them a single character

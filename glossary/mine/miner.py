@@ -180,6 +180,18 @@ def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
     return stream()
 
 
+def _noting_crossings(segments, crossing: dict):
+    """Pass (words, tags) per segment through, noting the dictionary words jieba cut across (碳中|和) and joining
+    two lone characters jieba's dictionary lists together as a name (中|越 → 中越 China-Vietnam: jieba knows the
+    word but with so low a count that it cuts it apart)."""
+    for si, (words, tags) in enumerate(segments):
+        if len(words) > 1:
+            words, tags = zhc.join_split_names(words, tags)
+        for w, a, b in dictionary.crossing_words(words):
+            crossing[w].append((si, a, b))
+        yield words, tags
+
+
 def _pair_one(z: str, n_places: int, segs: tuple[int, ...], en: EnTokens):
     """Pair one zh term: its first MAX_OCC_SCORED occurrence segments `segs` of `n_places` in all."""
     prof = pairing.profile(z, n_places >= 2)  # an abbreviation reading needs repeated evidence
@@ -363,12 +375,13 @@ def mine(
             done[0] += k
             step("tokenise", done[0], n)
 
-        segments = zh_segments(zh_norm, pool, tick)  # jieba chunks queued first: the parent waits on them
+        crossing: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # dictionary words jieba cut across
+        segments = _noting_crossings(zh_segments(zh_norm, pool, tick), crossing)  # jieba chunks queued first
         names = pool.apply_async(_name_sources, (zh_norm,)) if pool is not None else None
         facts = early_facts(n, pool) if pool is not None else None
         stats, occ = zhc.collect_words(segments)  # collects while the pool cuts, then finds names and facts
         step("tokenise", n, n)
-        _add_name_candidates(zh_norm, stats, occ, names.get() if names is not None else None)
+        _add_name_candidates(zh_norm, stats, occ, names.get() if names is not None else None, crossing)
         scoring.names_follow(stats, occ)
         skip_keys = {norm_key(s, "zh") for s in skip}
 
@@ -576,10 +589,12 @@ def _name_sources(zh_texts: list[str]) -> tuple[dict, dict]:
     return transliteration.name_runs(zh_texts), dictionary.proper_name_occurrences(zh_texts)
 
 
-def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, sources: tuple | None = None) -> None:
+def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, sources: tuple | None = None,
+                         crossing: dict | None = None) -> None:
     """Names jieba cuts apart or tags as common words (托|卡耶夫, 基辅/n): transliteration runs and dictionary
-    proper names become candidates too (pairing still needs evidence for them). sources: _name_sources(zh_texts)
-    when already computed."""
+    proper names become candidates too (pairing still needs evidence for them); so do the dictionary words jieba
+    cut across (`crossing`, {word: [(segment, start, end)]}). sources: _name_sources(zh_texts) when already
+    computed."""
     found, proper = sources if sources is not None else _name_sources(zh_texts)
     inside: dict[int, list[tuple[int, int]]] = defaultdict(list)  # segment → transliteration run spans
     for places in found.values():
@@ -596,6 +611,15 @@ def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, sources: t
         if z not in stats:
             stats[z] = zhc.Termhood(freq=len(places), tags=Counter({"nz": len(places)}))
             occ[z] = places
+    for z, places in (crossing or {}).items():  # 碳中|和: dictionary words jieba cut across
+        if z not in stats:
+            stats[z] = st = zhc.Termhood(freq=len(places), tags=Counter({"lex": len(places)}), lexical=True)
+            occ[z] = places
+            for k, (si, a, b) in enumerate(places):  # neighbouring characters as its contexts
+                text = zh_texts[si]
+                st.left[text[a - 1] if a > 0 and text[a - 1].isalnum() else "<%d>" % k] += 1
+                st.right[text[b] if b < len(text) and text[b].isalnum() else "<%d>" % k] += 1
+            st.entropy = min(zhc.entropy(st.left), zhc.entropy(st.right))
     for z, st in stats.items():
         if st.words <= 2 and len(z) <= 4 and scoring.name_like(z, st) and fragment(occ[z]):
             st.tags["fragment"] += 1  # a jieba piece of a transliterated name (莱恩 of 冯德莱恩)

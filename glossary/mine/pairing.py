@@ -160,7 +160,7 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
     out = []
     for t in tokens:
         if t.stop:
-            out.append(((), 0, 0, 0, False))
+            out.append(((), 0, 0, 0, False, 0))
             continue
         pids: list[int] = []  # one entry per matching part: Chengdu-Chongqing gives 成渝 both of its words
         tm, expl = 0, 0
@@ -179,7 +179,20 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
                 if t.acronym:  # an acronym stands for the whole dictionary word (WTO, APEC): no second gloss word
                     pids.extend(i for i in ids for _ in range(p.piece_need[i] - 1))
                     whole = any(p.piece_mask[i] & p.full == p.full for i in ids)
-        out.append((tuple(pids), tm, len(t.parts), expl, whole))
+        # an acronym the term does not explain names something else: it fills no gap of the zh term
+        content = len(t.parts) if not (t.acronym and not expl) else 0
+        out.append((tuple(pids), tm, content, expl, whole, len(t.parts) - content))
+    for k in range(len(tokens) - 1):  # a name the dictionary writes as one word, English as two (Viet Nam)
+        t, u = tokens[k], tokens[k + 1]
+        if t.cap and u.cap and not t.stop and not u.stop and not t.acronym and not u.acronym:
+            joined = dictionary.stem(t.parts[-1] + u.parts[0])  # stems are clipped: 'Viet' must not fill it alone
+            ids = p.stems.get(joined, ()) if 3 <= len(t.parts[-1]) < len(joined) and len(u.parts[0]) >= 3 else ()
+            if ids:
+                pt, pu = out[k], out[k + 1]
+                out[k] = (pt[0] + tuple(i for i in ids if i not in pt[0]), pt[1], pt[2], min(pt[2], pt[3] + 1),
+                          pt[4], pt[5])
+                out[k + 1] = (pu[0] + tuple(i for i in ids if i not in pu[0]), pu[1], pu[2], min(pu[2], pu[3] + 1),
+                              pu[4], pu[5])
     return out
 
 
@@ -203,21 +216,25 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
     """Local translation score of tokens a..b for the zh term: geometric mean of how much of the zh term is
     covered and how much of the span is explained, with credit for unexplained words filling zh gaps.
     A dictionary word of 3+ characters needs two of its gloss words before it counts as covered."""
-    cov = content = expl = 0
+    cov = content = expl = alien = 0
     hits: dict[int, int] = {}
     need = p.piece_need
     acronym = False
     for k in range(a, b + 1):
-        pids, m, c, e, w = masks[k]
+        pids, m, c, e, w, x = masks[k]
         acronym |= w
         cov |= m
         content += c
         expl += e
+        alien += x
         for pid in pids:
             n = hits.get(pid, 0) + 1
             hits[pid] = n
             if n == need[pid]:
                 cov |= p.piece_mask[pid]
+    if alien:  # an acronym fills a gap when its letters can spell the gap's dictionary words (FAO ~ 外办)
+        back = _spelling_acronyms(p, cov, tokens, a, b)
+        content, alien = content + back, alien - back
     if not cov or not content:
         return 0.0
     n = bin(p.full).count("1") or 1
@@ -225,7 +242,7 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
     u = n - covered
     filler = min(content - expl, math.ceil(u / 2))
     zc = (covered + 0.5 * min(u, 2 * filler)) / n
-    ec = (expl + 0.5 * filler) / content
+    ec = (expl + 0.5 * filler) / (content + alien)
     score = math.sqrt(zc * ec)
     full = FULL_COVER if n <= SHORT_TERM else LONG_COVER
     if zc < full:  # the English must carry the whole zh meaning ('countries' is not 两国)
@@ -237,6 +254,21 @@ def span_score(p: ZhProfile, masks, a: int, b: int, tokens: list[EnToken]) -> fl
     if _inside_name(tokens, a, b):
         score *= 0.9
     return score
+
+
+def _spelling_acronyms(p: ZhProfile, cov: int, tokens: list[EnToken], a: int, b: int) -> int:
+    """Parts of the unexplained acronyms in tokens a..b whose every letter starts an English word of a dictionary
+    piece the span leaves uncovered ('Chongqing FAO' for 重庆市政府外办: foreign affairs office)."""
+    initials = {st[:1] for st, ids in p.stems.items() if any(not (p.piece_mask[i] & cov) for i in ids)}
+    got = 0
+    for t in tokens[a : b + 1]:
+        if t.acronym and all(c in initials for c in t.text.lower() if c.isalpha()) and not _explained(p, t):
+            got += len(t.parts)
+    return got
+
+
+def _explained(p: ZhProfile, t: EnToken) -> bool:
+    return any(p.stems.get(st) or p.stems.get(part) for part, st in zip(t.parts, t.stems))
 
 
 _NAME_LINKS = frozenset({"of", "for", "with", "on"})
@@ -278,7 +310,7 @@ def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]
     if isinstance(valid, int):  # a <= b below, and a >= 0 once the filler checks pass
         bits, valid = valid, None
     masks = token_masks(p, tokens)
-    hits = [k for k, (ids, m, _, _, _) in enumerate(masks) if m or ids]
+    hits = [k for k, (ids, m, *_) in enumerate(masks) if m or ids]
     if not hits:
         return []
     seen: dict[tuple[int, int], float] = {}

@@ -86,7 +86,7 @@ _PY_INITIALS = (("zh", "J"), ("ch", "J"), ("sh", "S"), ("b", "P"), ("p", "P"), (
                 ("d", "T"), ("t", "T"), ("n", "N"), ("l", "L"), ("g", "K"), ("k", "K"), ("h", "H"),
                 ("j", "J"), ("q", "J"), ("x", "S"), ("r", "L"), ("z", "S"), ("c", "S"), ("s", "S"),
                 ("w", "W"), ("y", ""))
-_EN_MULTI = (("sch", "S"), ("tch", "J"), ("ph", "F"), ("th", "T"), ("sh", "S"), ("ch", "J"), ("ck", "K"),
+_EN_MULTI = (("sch", "S"), ("tch", "J"), ("ph", "F"), ("th", "D"), ("sh", "S"), ("ch", "J"), ("ck", "K"),
              ("gh", "K"), ("qu", "K"), ("kh", "K"), ("zh", "J"), ("ts", "S"), ("tz", "S"), ("dz", "S"))
 _EN_ONE = {"b": "P", "p": "P", "m": "M", "f": "F", "v": "F", "d": "T", "t": "T", "n": "N", "l": "L",
            "r": "L", "g": "K", "k": "K", "c": "K", "q": "K", "s": "S", "z": "S", "x": "S", "h": "H",
@@ -94,7 +94,9 @@ _EN_ONE = {"b": "P", "p": "P", "m": "M", "f": "F", "v": "F", "d": "T", "t": "T",
 # substitution costs between sound classes that transliteration conventions confuse
 _NEAR = {frozenset("JS"): 0.3, frozenset("JK"): 0.4, frozenset("FW"): 0.3, frozenset("FP"): 0.5,
          frozenset("HK"): 0.4, frozenset("HJ"): 0.5, frozenset("HS"): 0.6, frozenset("JT"): 0.6,
-         frozenset("ST"): 0.7, frozenset("LN"): 0.7, frozenset("MN"): 0.6}
+         frozenset("ST"): 0.7, frozenset("LN"): 0.7, frozenset("MN"): 0.6,
+         # English th (class D) is transcribed with t- or s- syllables: Thomas 托马斯, Smith 史密斯, Houthi 胡塞
+         frozenset("DT"): 0.1, frozenset("DS"): 0.3}
 _CHEAP_INDEL = {"H": 0.4, "N": 0.5, "L": 0.6, "W": 0.6}  # dropped h, nasal finals, silent r, glides
 
 
@@ -106,7 +108,7 @@ def _collapse(s: str) -> str:
     return "".join(out)
 
 
-def pinyin_skeleton(syls: tuple[str, ...]) -> str:
+def pinyin_skeleton(syls: tuple[str, ...], collapse: bool = True) -> str:
     """Sound classes of toneless pinyin syllables: bu-lin-ken → PLNKN (nasal finals kept, 尔 er → L)."""
     out = []
     for s in syls:
@@ -122,10 +124,10 @@ def pinyin_skeleton(syls: tuple[str, ...]) -> str:
             out.append("N")
         elif s.endswith("n"):
             out.append("N")
-    return _collapse("".join(out))
+    return _collapse("".join(out)) if collapse else "".join(out)
 
 
-def en_skeleton(word: str) -> str:
+def en_skeleton(word: str, collapse: bool = True) -> str:
     """Sound classes of an English/Latin spelling: Blinken → PLNKN (vowels, y and silent finals dropped)."""
     w = "".join(c for c in _fold_accents(word.lower()) if c.isalpha())
     out, i = [], 0
@@ -146,7 +148,7 @@ def en_skeleton(word: str) -> str:
             else:
                 out.append(_EN_ONE.get(c, ""))
             i += 1
-    return _collapse("".join(out))
+    return _collapse("".join(out)) if collapse else "".join(out)
 
 
 def _fold_accents(s: str) -> str:
@@ -178,11 +180,24 @@ def translit_similarity(zh: str, en: str) -> float:
     han = [c for c in zh if "\u3400" <= c <= "\u9fff"]
     if len(han) < 2 or sum(c in TRANSLIT_CHARS for c in han) < 0.6 * len(han):
         return 0.0
-    syls = syllables(zh)
+    got = _similarity(syllables(zh), en)
+    if len(en) > 4 and en.endswith("s") and en[-2:-1].islower():  # a group named in the plural: Houthis 胡塞
+        got = max(got, _similarity(syllables(zh), en[:-1]))
+    return got
+
+
+def _similarity(syls: tuple[str, ...], en: str) -> float:
+    """translit_similarity of toneless syllables and one English spelling."""
     a, b = pinyin_skeleton(syls), en_skeleton(en)
     letters = fuzz.ratio("".join(syls), "".join(c for c in _fold_accents(en.lower()) if c.isalpha())) / 100.0
-    if len(a) < 2 or len(b) < 2:  # one sound class (卢拉 Lula, 塞西 Sisi): the letters must agree closely
-        return round(letters, 3) if a == b and letters >= 0.75 else 0.0
+    if len(a) < 2 or len(b) < 2:  # one sound class (卢拉 Lula, 塞西 Sisi): the letters must agree closely, or
+        # syllable by syllable the same consonants (sai-xi ~ Si-si, not Sousa)
+        if a != b:
+            return 0.0
+        if letters >= 0.75:
+            return round(letters, 3)
+        same = pinyin_skeleton(syls, collapse=False) == en_skeleton(en, collapse=False)
+        return round(0.75 + 0.25 * letters, 3) if same and letters >= 0.5 else 0.0
     skel = max(0.0, 1.0 - _skeleton_distance(a, b) / max(len(a), len(b)))
     return round(0.75 * skel + 0.25 * letters, 3)
 

@@ -137,6 +137,37 @@ def word_tag(w: str) -> tuple[str, bool]:
     return got
 
 
+_JOINED_TAGS = frozenset({"ns", "nt", "nz", "j"})
+# One-character abbreviations of countries and regions in Chinese diplomatic and news text (中 China, 美 the US,
+# 俄 Russia, 欧 Europe, 非 Africa, 东盟 has none): two of them make a pair such as 中越 China-Viet Nam.
+COUNTRY_ABBREVIATIONS = frozenset("中美俄日韩朝英法德意西葡荷比瑞挪丹芬波捷匈罗保希土乌白哈吉塔乌蒙印巴孟尼斯"
+                                  "越老柬泰缅新马菲印澳加墨阿古智秘委欧非亚拉埃沙伊以叙黎约卡")
+
+
+def join_split_names(words: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
+    """Two adjacent one-character country abbreviations whose concatenation jieba's dictionary lists as a place,
+    organisation or abbreviation (中|越 → 中越, 中|俄 → 中俄; jieba's count for them is so low that it cuts them
+    apart): one word, with that tag."""
+    _, known = _jieba()
+    out_w: list[str] = []
+    out_t: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        if len(w) == 1 and i + 1 < n and len(words[i + 1]) == 1 and w in COUNTRY_ABBREVIATIONS \
+                and words[i + 1] in COUNTRY_ABBREVIATIONS:
+            tag = known.get(w + words[i + 1])
+            if tag in _JOINED_TAGS:
+                out_w.append(w + words[i + 1])
+                out_t.append(tag)
+                i += 2
+                continue
+        out_w.append(w)
+        out_t.append(tags[i])
+        i += 1
+    return (out_w, out_t) if len(out_w) < n else (words, tags)
+
+
 def tokenize(zh: str) -> list[ZhToken]:
     """jieba words with their POS tags (dictionary tags; HMM-discovered words are flagged OOV)."""
     out, pos = [], 0
@@ -232,7 +263,8 @@ class Termhood:
             return 0.0  # 好|新加坡, 区|发展建设: the edge character belongs to the neighbouring word (unless the
             # dictionary lists the whole string as one word: 台积|电 is 台积电 TSMC)
         if self.freq > 1 and self.contexts() < 2:
-            return 0.1  # always the same neighbour: a piece of a longer unit, not a unit
+            return 0.45 if self.lexical else 0.1  # always the same neighbour: a piece of a longer unit, not a unit
+            # (unless the dictionary lists the string as a word: 实现|碳中和 twice is still one word)
         if self.freq == 1:
             if self.tags.get("ngram", 0) == 0 and self.tags.keys() & NAME_TAGS:
                 return 0.8
@@ -261,7 +293,8 @@ def _loose(t: ZhToken) -> bool:
     return len(t.word) == 1 and t.tag not in NAME_TAGS
 
 
-def _entropy(c: Counter) -> float:
+def entropy(c: Counter) -> float:
+    """Shannon entropy (bits) of a context distribution."""
     tot = sum(c.values())
     return -sum(v / tot * math.log2(v / tot) for v in c.values()) if tot else 0.0
 
@@ -374,7 +407,7 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
     for text, st in stats.items():
         if st.nominal:  # a one-off compound of dictionary words (清洁|能源, 居民|消费|价格|指数)
             st.nominal = st.freq == 1 and composable(text)
-        st.entropy = min(_entropy(st.left), _entropy(st.right))
+        st.entropy = min(entropy(st.left), entropy(st.right))
         st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
     return stats, occ
 
