@@ -22,7 +22,7 @@ from pathlib import Path
 
 from glossary.align.aligner import AlignedBead, CostModel, Params, Unit, align_units
 from glossary.align.anchors import GlossaryAnchors, en_features, name_keys, zh_features
-from glossary.align.heap import fewer_collections, freeze_loaded
+from glossary.align.heap import settle_once
 from glossary.data import AlignedDocument, Block, CleanDocument, RawDocument, SegmentPair, TextIssue
 from glossary.errors import input_error
 from glossary.read.bitext import BiPair, iter_tsv, read_tmx, read_xliff
@@ -142,9 +142,8 @@ def _anchors(glossary) -> GlossaryAnchors | None:
 
 def align_mixed(raw: RawDocument, glossary=None, params: Params | None = None) -> AlignedDocument:
     """Clean, split and align a raw mixed zh/en document."""
-    with fewer_collections():
-        doc = _align_mixed(raw, glossary, params)
-    freeze_loaded()
+    doc = _align_mixed(raw, glossary, params)
+    settle_once()
     return doc
 
 

@@ -1,4 +1,4 @@
-"""Collector settings around alignment: thresholds raised only while a document is aligned, freeze once."""
+"""Collector settings for alignment: settled once per process, after the first aligned document."""
 
 import gc
 from pathlib import Path
@@ -12,54 +12,46 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture
-def thresholds():
+def fresh(monkeypatch):
+    """An unsettled module with a recorded gc.freeze; the thresholds are restored afterwards."""
     old = gc.get_threshold()
-    yield old
+    calls = []
+    monkeypatch.setattr(heap, "_settled", False)
+    monkeypatch.setattr(heap.gc, "freeze", lambda: calls.append(1))
+    yield calls
     gc.set_threshold(*old)
 
 
-def test_young_threshold_raised_inside_and_restored(thresholds):
-    gc.set_threshold(700, 10, 10)
-    with heap.fewer_collections(5000):
-        assert gc.get_threshold() == (5000, 10, 10)
-    assert gc.get_threshold() == (700, 10, 10)
-
-
-def test_restored_on_error(thresholds):
+def test_settles_once(fresh):
     gc.set_threshold(700, 11, 12)
-    with pytest.raises(ValueError), heap.fewer_collections(5000):
-        raise ValueError("boom")
+    heap.settle_once()
+    assert fresh == [1]
+    assert gc.get_threshold() == (heap.YOUNG, 11, 12)
+    gc.set_threshold(700, 11, 12)
+    heap.settle_once()  # once per process: a later setting by the application stands
+    assert fresh == [1]
     assert gc.get_threshold() == (700, 11, 12)
 
 
-def test_never_lowers_and_leaves_disabled_collector_alone(thresholds):
+def test_never_lowers_and_leaves_disabled_collector_alone(fresh, monkeypatch):
     gc.set_threshold(50_000, 10, 10)
-    with heap.fewer_collections(5000):
-        assert gc.get_threshold() == (50_000, 10, 10)
+    heap.settle_once()
+    assert gc.get_threshold() == (50_000, 10, 10)
+    monkeypatch.setattr(heap, "_settled", False)
     gc.set_threshold(0, 10, 10)
-    with heap.fewer_collections(5000):
-        assert gc.get_threshold()[0] == 0
+    heap.settle_once()
     assert gc.get_threshold() == (0, 10, 10)
 
 
-def test_freeze_once_per_process(monkeypatch):
-    calls = []
-    monkeypatch.setattr(heap, "_frozen", False)
-    monkeypatch.setattr(heap.gc, "freeze", lambda: calls.append(1))
-    heap.freeze_loaded()
-    heap.freeze_loaded()
-    assert calls == [1]
-
-
-def test_align_mixed_raises_then_restores_thresholds_and_freezes(thresholds, monkeypatch):
+def test_after_the_first_mixed_document(fresh, monkeypatch):
     import glossary.ingest as ingest
 
     gc.set_threshold(700, 10, 10)
     inside = []
     real = ingest._align_mixed
-    monkeypatch.setattr(ingest, "_align_mixed", lambda *a: inside.append(gc.get_threshold()) or real(*a))
+    monkeypatch.setattr(ingest, "_align_mixed", lambda *a: inside.append((list(fresh), gc.get_threshold())) or real(*a))
     doc = read_aligned(sorted(SEEDS.glob("*.txt"))[0])
     assert doc.pairs
-    assert inside == [(heap.YOUNG, 10, 10)]
-    assert gc.get_threshold() == (700, 10, 10)
-    assert gc.get_freeze_count() > 0
+    assert inside == [([], (700, 10, 10))]  # the first document runs before: its tables get loaded
+    assert fresh == [1]
+    assert gc.get_threshold() == (heap.YOUNG, 10, 10)
