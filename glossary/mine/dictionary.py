@@ -332,13 +332,31 @@ def _word_automaton():
     return auto, words
 
 
-def crossing_words(words: list[str]) -> list[tuple[str, int, int]]:
+def word_matches(texts: list[str]) -> dict[int, list[tuple[int, int, int]]]:
+    """{text index: [(word id, start, end)]} of the dictionary words jieba does not know (`_word_automaton`),
+    leftmost-longest, found in one pass over all texts."""
+    import bisect
+
+    auto, _ = _word_automaton()
+    offsets, pos = [], 0
+    for t in texts:
+        offsets.append(pos)
+        pos += len(t) + 1
+    out: dict[int, list[tuple[int, int, int]]] = {}
+    for k, a, b in auto.find_matches_as_indexes("\n".join(texts)):  # a newline ends every match
+        si = bisect.bisect_right(offsets, a) - 1
+        out.setdefault(si, []).append((k, a - offsets[si], b - offsets[si]))
+    return out
+
+
+def crossing_words(words: list[str], found: list[tuple[int, int, int]] | None = None) -> list[tuple[str, int, int]]:
     """(word, start, end) of the dictionary words jieba does not know that a segment cut into `words` holds
     where jieba went wrong: across a word boundary, or with a lone character at an edge (碳中|和 → 碳中和);
     not those inside one jieba word (证券交易所 of 上海证券交易所: a piece of a longer unit) nor those jieba
-    cut into whole words (几乎|完全: the n-gram assembly judges them)."""
+    cut into whole words (几乎|完全: the n-gram assembly judges them). found: the segment's word_matches."""
     auto, known = _word_automaton()
-    found = auto.find_matches_as_indexes("".join(words))
+    if found is None:
+        found = auto.find_matches_as_indexes("".join(words))
     if not found:
         return []
     spans, pos = [], 0

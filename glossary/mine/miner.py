@@ -180,15 +180,20 @@ def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
     return stream()
 
 
-def _noting_crossings(segments, crossing: dict):
+def _noting_crossings(segments, texts: list[str], crossing: dict):
     """Pass (words, tags) per segment through, noting the dictionary words jieba cut across (碳中|和) and joining
     two lone characters jieba's dictionary lists together as a name (中|越 → 中越 China-Vietnam: jieba knows the
-    word but with so low a count that it cuts it apart)."""
+    word but with so low a count that it cuts it apart). texts: the segments' texts, searched once up front so
+    that only the few segments with a hit are looked at word by word."""
+    pairs = zhc.country_pair_segments(texts)
+    found = dictionary.word_matches(texts)
     for si, (words, tags) in enumerate(segments):
-        if len(words) > 1:
+        if si in pairs:
             words, tags = zhc.join_split_names(words, tags)
-        for w, a, b in dictionary.crossing_words(words):
-            crossing[w].append((si, a, b))
+        here = found.get(si)
+        if here:
+            for w, a, b in dictionary.crossing_words(words, here):
+                crossing[w].append((si, a, b))
         yield words, tags
 
 
@@ -376,7 +381,7 @@ def mine(
             step("tokenise", done[0], n)
 
         crossing: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # dictionary words jieba cut across
-        segments = _noting_crossings(zh_segments(zh_norm, pool, tick), crossing)  # jieba chunks queued first
+        segments = _noting_crossings(zh_segments(zh_norm, pool, tick), zh_norm, crossing)  # jieba queued first
         names = pool.apply_async(_name_sources, (zh_norm,)) if pool is not None else None
         facts = early_facts(n, pool) if pool is not None else None
         stats, occ = zhc.collect_words(segments)  # collects while the pool cuts, then finds names and facts

@@ -144,6 +144,29 @@ COUNTRY_ABBREVIATIONS = frozenset("中美俄日韩朝英法德意西葡荷比瑞
                                   "越老柬泰缅新马菲印澳加墨阿古智秘委欧非亚拉埃沙伊以叙黎约卡")
 
 
+@lru_cache(maxsize=1)
+def _country_pair_pattern():
+    """Pairs of country abbreviations jieba's dictionary lists as one name word (中越, 中俄 ...)."""
+    _, known = _jieba()
+    pairs = [a + b for a in COUNTRY_ABBREVIATIONS for b in COUNTRY_ABBREVIATIONS
+             if known.get(a + b) in _JOINED_TAGS]
+    return re.compile("|".join(sorted(pairs))) if pairs else None
+
+
+def country_pair_segments(texts: list[str]) -> set[int]:
+    """Indices of the texts holding a pair join_split_names may join (one regex pass over all texts)."""
+    pat = _country_pair_pattern()
+    if pat is None:
+        return set()
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    import bisect
+
+    return {bisect.bisect_right(starts, m.start()) - 1 for m in pat.finditer("\n".join(texts))}
+
+
 def join_split_names(words: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
     """Two adjacent one-character country abbreviations whose concatenation jieba's dictionary lists as a place,
     organisation or abbreviation (中|越 → 中越, 中|俄 → 中俄; jieba's count for them is so low that it cuts them
