@@ -21,8 +21,9 @@ def settle_once() -> None:
       freed by reference counting; only cyclic garbage existing at this moment is never collected (bounded, once).
     - the young-generation threshold is raised to YOUNG for the rest of the process (never lowered; a disabled
       collector, threshold 0, is left alone). Thresholds are process-wide: a process that aligns documents keeps
-      aligning them, and scoping the setting to each document put a young collection at every document boundary
-      (100k mixed: 980 young / 8 full collections, 1.75 CPU-s, vs 73 / 1, 0.57 CPU-s process-wide).
+      aligning them, and scoping the setting to each document put a young collection at every document boundary.
+      Collector CPU on the 100k mixed bench corpus (gc.callbacks; young / middle / full collections): default
+      settings 2064 / 188 / 8, 3.7 CPU-s; per-document scope 980 / 89 / 8, 1.75 CPU-s; this 73 / 6 / 0, 1.2 CPU-s.
     """
     global _settled
     if _settled:
