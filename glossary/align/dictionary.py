@@ -5,12 +5,12 @@ from __future__ import annotations
 import gc
 import gzip
 import hashlib
-import os
 import pickle
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
+
+from glossary.diskcache import cache_dir, write_pickle
 
 STOPWORDS = frozenset(
     """a an the of to in on at by for from with and or but as is are was were be been being am it its this
@@ -117,14 +117,6 @@ def _build_prefix_table(lex: dict[str, frozenset[str]]) -> dict[str, frozenset[s
 _CACHE_FORMAT = 1  # bump when the pickled layout changes (the module's source is part of the key as well)
 
 
-def cache_dir() -> Path:
-    """$GLOSSARY_CACHE_DIR, else $XDG_CACHE_HOME/glossary, else ~/.cache/glossary (as glossary.lint.cache)."""
-    env = os.environ.get("GLOSSARY_CACHE_DIR")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "glossary"
-
-
 def cache_key(data_file: Path | None = None) -> str:
     """SHA-256 of the CC-CEDICT data file, this module's source (the parser) and the cache format."""
     h = hashlib.sha256(Path(__file__).read_bytes())
@@ -168,25 +160,7 @@ def _read_cache(path: Path) -> tuple[dict, dict] | None:
 
 
 def _write_cache(path: Path, tables: tuple[dict, dict]) -> None:
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".align-cedict-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        tmp = None
-        for old in path.parent.glob("align-cedict-*.pickle"):  # earlier versions of the data or the code
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    write_pickle(path, tables, stale="align-cedict-*.pickle")  # earlier versions of the data or the code go
 
 
 @lru_cache(maxsize=1)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import pickle
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from glossary.data import EntryData
+from glossary.diskcache import cache_dir, write_pickle
 from glossary.lint import matcher, views
 from glossary.lint.matcher import Concept, Glossary, Near, compile_glossary, prepare, settle
 
@@ -31,14 +30,6 @@ class CompileInfo:
     seconds: float  # wall time to get the compiled glossary (compile, or hash + load)
     cached: bool  # read from the cache
     path: Path | None = None  # the cache file used or written
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("GLOSSARY_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "glossary"
 
 
 def _code_hash() -> bytes:
@@ -111,14 +102,4 @@ def load_or_compile(entries, directory: str | Path | None = None, min_entries: i
 
 def _store(path: Path, state: dict) -> None:
     """Write atomically (a temporary file renamed); a cache that cannot be written is no error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".lint-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)  # noqa: F821 - only bound when mkstemp succeeded
-        except (OSError, NameError):
-            pass
+    write_pickle(path, state)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gzip
-import os
 import pickle
 import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from glossary.diskcache import cache_dir, write_pickle
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _CACHE_VERSION = 14
@@ -92,8 +93,7 @@ def _source_path() -> Path:
 
 
 def _cache_path() -> Path:
-    base = os.environ.get("GLOSSARY_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "glossary" / f"cedict-v{_CACHE_VERSION}.pickle"
+    return cache_dir() / f"cedict-v{_CACHE_VERSION}.pickle"
 
 
 def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
@@ -206,14 +206,7 @@ def cedict() -> dict[str, frozenset[str]]:
     except (OSError, pickle.UnpicklingError, EOFError):
         pass
     index = build_index(src)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass
+    write_pickle(cache, index)
     return index
 
 

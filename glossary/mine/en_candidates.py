@@ -75,31 +75,20 @@ SURNAME_SYLLABLES = frozenset({"he", "an", "you", "yu"})
 
 def valid_spans(tokens: list[EnToken], max_len: int = MAX_SPAN) -> set[tuple[int, int]]:
     """Inclusive (a, b) token spans: no punctuation inside, no stopword at either end, only
-    'of/and/for/the/...' inside, at most two inner function words."""
-    spans: set[tuple[int, int]] = set()
-    n = len(tokens)
-    for a in range(n):
-        if tokens[a].stop:
-            continue
-        inner = 0
-        for b in range(a, min(n, a + max_len)):
-            tb = tokens[b]
-            if b > a and tb.brk:
-                break
-            if tb.stop:
-                if tb.text.lower() not in INNER_STOPWORDS:
-                    break
-                inner += 1
-                if inner > 2:
-                    break
-                continue
-            spans.add((a, b))
-    return spans
+    'of/and/for/the/...' inside, at most two inner function words (valid_span_bits decoded)."""
+    bits = valid_span_bits(tokens, max_len)
+    out: set[tuple[int, int]] = set()
+    while bits:
+        low = bits & -bits
+        a, d = divmod(low.bit_length() - 1, max_len)
+        out.add((a, a + d))
+        bits ^= low
+    return out
 
 
 def valid_span_bits(tokens: list[EnToken], max_len: int = MAX_SPAN) -> int:
-    """valid_spans as one int: bit a * max_len + (b - a) set for each valid (a, b) (b - a < max_len), a few
-    dozen bytes per segment instead of a set of tuples (see span_bit_set)."""
+    """The valid spans (see valid_spans) as one int: bit a * max_len + (b - a) set for each valid (a, b)
+    (b - a < max_len), a few dozen bytes per segment instead of a set of tuples (see span_bit_set)."""
     bits = 0
     n = len(tokens)
     for a in range(n):
