@@ -93,7 +93,14 @@ def _source_path() -> Path:
 
 
 def _cache_path() -> Path:
-    return cache_dir() / f"cedict-v{_CACHE_VERSION}.pickle"
+    """mine-cedict-<key>.pickle, the key a SHA-256 of this module's source (the parser), the format version and
+    the dictionary data: a changed parser or data file never reads a stale index."""
+    import hashlib
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(f"|{_CACHE_VERSION}|{pickle.HIGHEST_PROTOCOL}|".encode())
+    h.update(hashlib.sha256(_source_path().read_bytes()).digest())
+    return cache_dir() / f"mine-cedict-{h.hexdigest()[:24]}.pickle"
 
 
 def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
@@ -197,16 +204,17 @@ def surname_stems(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def cedict() -> dict[str, frozenset[str]]:
-    """The index, from the on-disk cache when it is newer than the dictionary file."""
+    """The index, from the on-disk cache of this parser and data (see _cache_path), else parsed and cached."""
     src, cache = _source_path(), _cache_path()
     try:
-        if cache.stat().st_mtime >= src.stat().st_mtime:
-            with open(cache, "rb") as fh:
-                return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError):
+        with open(cache, "rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, dict) and index:
+            return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         pass
     index = build_index(src)
-    write_pickle(cache, index)
+    write_pickle(cache, index, stale="mine-cedict-*.pickle")
     return index
 
 
