@@ -374,6 +374,14 @@ def test_jsonl_deep_nesting_gives_a_one_line_error():
     assert outcome("import:jsonl", write_tmp(b"[" * 100_000 + b"]" * 100_000 + b"\n", ".jsonl")) == "error"
 
 
+def test_json_integers_beyond_the_conversion_limit_give_a_one_line_error():
+    """Python refuses int() of more than 4,300 digits with a ValueError that is no JSONDecodeError (the deep
+    fuzzer found it in CI); a Sources cell nested too deeply is the same kind of input."""
+    assert outcome("import:jsonl", write_tmp(b'{"id": ' + b"9" * 5000 + b"}\n", ".jsonl")) == "error"
+    head = b"Entry_ID,Status,Lang,Term,Sources\n"
+    assert outcome("import:csv", write_tmp(head + b'1,proposed,zh,x,"' + b"[" * 100_000 + b'"\n', ".csv")) == "error"
+
+
 @pytest.mark.parametrize("sample,suffix", [("sample.tmx", ".tmx"), ("sample12.xlf", ".xlf")])
 def test_malformed_bitext_xml_gives_a_one_line_error(sample, suffix):
     data = b"<!--" + (READ_DATA / sample).read_bytes()  # found by the fuzzer: an unterminated comment

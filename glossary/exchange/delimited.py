@@ -172,7 +172,7 @@ def entries_from_long(path, header: list, rows: Iterable[tuple[int, list]], sour
             try:
                 current.sources = [{"document": str(s.get("document") or ""), "zh": str(s.get("zh") or ""),
                                     "en": str(s.get("en") or "")} for s in json.loads(src)]
-            except (ValueError, AttributeError, TypeError):
+            except (ValueError, AttributeError, TypeError, RecursionError):
                 raise where("Sources column is not a JSON list of {document, zh, en}") from None
     if current is not None:
         entries.append(check_entry(current, positioned(path, first_line)))

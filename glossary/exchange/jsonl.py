@@ -95,5 +95,7 @@ def read(path: str | Path) -> list[EntryData]:
             raise input_error(str(path), f"invalid JSON: {exc.msg}", i, exc.colno) from None
         except RecursionError:
             raise input_error(str(path), "JSON nested too deeply", i, 1) from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits (int/str conversion limit)
+            raise input_error(str(path), f"invalid JSON: {str(exc).splitlines()[0]}", i, 1) from None
         entries.append(parse_line(obj, where))
     return entries
