@@ -18,16 +18,20 @@ POOL_MIN_FILES = 8  # fewer files are not worth starting worker processes for
 AHEAD_PER_WORKER = 4  # files submitted ahead of the consumer per worker (bounds memory)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def workers() -> int:
     """Worker processes for parsing, cleaning and aligning: $GLOSSARY_JOBS, else the usable cores (max 8)."""
     env = os.environ.get(JOBS_ENV, "").strip()
     if env.isdigit():
         return max(1, int(env))
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(8, cores))
+    return max(1, min(8, usable_cores()))
 
 
 def file_jobs(files: list[Path], pairs: list, anchors=None, fmt: str | None = None,

@@ -164,13 +164,13 @@ def test_a_failing_worker_is_an_error_not_a_hang(monkeypatch):
                                                (1.4, 4, 3), (0.0, 8, 8)])
 def test_idle_workers_follow_the_load(monkeypatch, load, cores, want):
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
-    monkeypatch.setattr(parallel, "cpu_count", lambda: cores)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
     assert parallel.idle_workers() == want
 
 
 def test_default_splits_a_large_draft_only_when_a_core_is_idle(monkeypatch):
     monkeypatch.delenv("GLOSSARY_LINT_WORKERS", raising=False)
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     g = _small_glossary()
     text = "The ILSTC grew. Officials praised the New Western Land-Sea Corridor; the economic zone met. " * 300
     serial = _lint(g, text, 1)

@@ -23,6 +23,7 @@ import time
 
 from glossary.lint.matcher import Glossary, Match, is_acronym
 from glossary.lint.source import LintDocument, Region
+from glossary.pool import usable_cores
 
 _MARKS = ".,;:!?"
 MIN_CHUNK_CHARS = 250_000  # below this a process costs more than it saves
@@ -30,18 +31,11 @@ _JOB: tuple | None = None  # (document, glossary, threshold, chunks), set before
 last_run: dict = {}  # the latest run's chunk count and each chunk's CPU seconds (for benchmarks)
 
 
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def idle_workers() -> int:
     """Processes worth running now: this one plus a child per core the others leave idle (the 1-minute load
     average, rounded). Measured on the shared 2-core machine, 100k terms, 5 MB: with a core idle the second
     process roughly halves the wall time; at a load of 3-4 it only costs 35% more CPU for a slower run."""
-    n = cpu_count()
+    n = usable_cores()
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # pragma: no cover - not Unix

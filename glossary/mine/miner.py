@@ -13,6 +13,7 @@ from glossary.data import Candidate, Evidence, SegmentPair
 from glossary.mine import en_candidates as enc
 from glossary.mine import dictionary, pairing, scoring, transliteration, variants
 from glossary.mine import zh_candidates as zhc
+from glossary.pool import JOBS_ENV, usable_cores
 from glossary.text.normalize import norm_key, to_simplified
 
 DEFAULT_MIN_SCORE = 0.55  # meets precision >= 0.85 on the seeds and the held-out news genre (make eval-mine)
@@ -24,7 +25,6 @@ MAX_VARIANT_EXTRA = 2  # characters a zh variant may add (重庆市, 西部陆�
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
-JOBS_ENV = "GLOSSARY_JOBS"  # the worker-count knob `glossary ingest` reads too
 BLOCKS_PER_WORKER = 12  # pairing work units per worker (segment ranges): balance vs. token re-use
 MIN_BLOCK = 1000  # segments
 TOKEN_CACHE = 200_000  # segments whose English tokens one process keeps (cleared when full)
@@ -46,11 +46,7 @@ def jobs() -> int:
         return max(1, min(8, int(env)))
     if not _can_fork():
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, min(8, cores))
+    return max(1, min(8, usable_cores()))
 
 
 def _can_fork() -> bool:
