@@ -336,17 +336,14 @@ def _word_automaton():
 def word_matches(texts: list[str]) -> dict[int, list[tuple[int, int, int]]]:
     """{text index: [(word id, start, end)]} of the dictionary words jieba does not know (`_word_automaton`),
     leftmost-longest, found in one pass over all texts."""
-    import bisect
+    from glossary.mine.zh_candidates import join_texts, text_at
 
     auto, _ = _word_automaton()
-    offsets, pos = [], 0
-    for t in texts:
-        offsets.append(pos)
-        pos += len(t) + 1
+    joined, starts = join_texts(texts)
     out: dict[int, list[tuple[int, int, int]]] = {}
-    for k, a, b in auto.find_matches_as_indexes("\n".join(texts)):  # a newline ends every match
-        si = bisect.bisect_right(offsets, a) - 1
-        out.setdefault(si, []).append((k, a - offsets[si], b - offsets[si]))
+    for k, a, b in auto.find_matches_as_indexes(joined):
+        si = text_at(starts, a)
+        out.setdefault(si, []).append((k, a - starts[si], b - starts[si]))
     return out
 
 

@@ -22,7 +22,6 @@ MIN_TERMHOOD = 0.2
 PARALLEL_THRESHOLD = 20_000  # segments; below, workers do not pay (spawned: ~4 CPU-s start-up each; forked: not re-measured)
 MERGE_MIN_TERMHOOD = 0.3
 MAX_VARIANT_EXTRA = 2  # characters a zh variant may add (重庆市, 西部陆海新通道); more is another term
-PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
 BLOCKS_PER_WORKER = 12  # pairing work units per worker (segment ranges): balance vs. token re-use
@@ -616,10 +615,10 @@ def _add_name_candidates(zh_texts: list[str], stats: dict, occ: dict, sources: t
         if z not in stats:
             stats[z] = st = zhc.Termhood(freq=len(places), tags=Counter({"lex": len(places)}), lexical=True)
             occ[z] = places
-            for k, (si, a, b) in enumerate(places):  # neighbouring characters as its contexts
+            for k, (si, a, b) in enumerate(places, 1):  # neighbouring characters as its contexts
                 text = zh_texts[si]
-                st.left[text[a - 1] if a > 0 and text[a - 1].isalnum() else "<%d>" % k] += 1
-                st.right[text[b] if b < len(text) and text[b].isalnum() else "<%d>" % k] += 1
+                st.left[text[a - 1] if a > 0 and text[a - 1].isalnum() else zhc.edge_mark(k)] += 1
+                st.right[text[b] if b < len(text) and text[b].isalnum() else zhc.edge_mark(k)] += 1
             st.entropy = min(zhc.entropy(st.left), zhc.entropy(st.right))
     for z, st in stats.items():
         if st.words <= 2 and len(z) <= 4 and scoring.name_like(z, st) and fragment(occ[z]):

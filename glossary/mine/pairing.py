@@ -156,7 +156,8 @@ def _translit_match(p: ZhProfile, part: str) -> int:
 
 
 def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
-    """Per token: (dictionary piece ids, pinyin/Latin mask, content parts, explained parts)."""
+    """Per token: (dictionary piece ids, pinyin/Latin mask, content parts, explained parts, an acronym naming the
+    whole term, parts of an acronym the term does not explain — no content, see span_score)."""
     out = []
     for t in tokens:
         if t.stop:
@@ -188,12 +189,14 @@ def token_masks(p: ZhProfile, tokens: list[EnToken]) -> list[tuple]:
             joined = dictionary.stem(t.parts[-1] + u.parts[0])  # stems are clipped: 'Viet' must not fill it alone
             ids = p.stems.get(joined, ()) if 3 <= len(t.parts[-1]) < len(joined) and len(u.parts[0]) >= 3 else ()
             if ids:
-                pt, pu = out[k], out[k + 1]
-                out[k] = (pt[0] + tuple(i for i in ids if i not in pt[0]), pt[1], pt[2], min(pt[2], pt[3] + 1),
-                          pt[4], pt[5])
-                out[k + 1] = (pu[0] + tuple(i for i in ids if i not in pu[0]), pu[1], pu[2], min(pu[2], pu[3] + 1),
-                              pu[4], pu[5])
+                out[k], out[k + 1] = _explained_by(out[k], ids), _explained_by(out[k + 1], ids)
     return out
+
+
+def _explained_by(mask: tuple, ids: tuple[int, ...]) -> tuple:
+    """A token's token_masks entry with the dictionary pieces `ids` added and one more part explained."""
+    pids, m, content, expl, whole, alien = mask
+    return pids + tuple(i for i in ids if i not in pids), m, content, min(content, expl + 1), whole, alien
 
 
 def _abbr_match(abbr: dict[str, int], st: str) -> int:

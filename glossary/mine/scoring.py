@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from glossary.mine import dictionary, transliteration
 from glossary.mine import zh_candidates as zhc
 
-PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 NAME_TERMHOOD = 0.7  # termhood floor of a zh string the English renders as a name (names need not recur)
 
 
@@ -59,7 +58,7 @@ def signals(z: str, st: zhc.Termhood, best_surface: str, surfaces, local: float,
         th = min(th, 0.1)  # the English takes in the next word's translation: 'President Xi Jinping' for 国家主席
     lower = any(s[:1].islower() for s in surfaces)
     key = best_surface.lower()
-    if st.freq == 1 and st.tags.keys() & PERSON_TAGS and transliteration.sound_similarity(z, key) < 0.5:
+    if st.freq == 1 and st.tags.keys() & zhc.PERSON_TAGS and transliteration.sound_similarity(z, key) < 0.5:
         th = min(th, 0.45 if st.lexical else 0.1)  # tagged as a person name, but not translated as one
     elif st.freq == 1 and st.words == 1 and st.tags.keys() & zhc.NAME_TAGS and lower:
         th = min(th, 0.45 if st.lexical else 0.1)  # a 'name' whose English is not a name: 新格局 new pattern
@@ -230,7 +229,7 @@ def _person_like(z: str, st: zhc.Termhood, max_words: int = 1) -> bool:
     max_words > 1 admits a transliteration jieba cut into pieces (泽连|斯基)."""
     if not (2 <= len(z) <= 8) or st.words > max_words:
         return False
-    return bool(st.tags.keys() & PERSON_TAGS) or bool(dictionary.surname_stems(z)) or \
+    return bool(st.tags.keys() & zhc.PERSON_TAGS) or bool(dictionary.surname_stems(z)) or \
         (len(z) >= 3 and sum(c in transliteration.TRANSLIT_CHARS for c in z) >= 0.75 * len(z))
 
 

@@ -180,9 +180,10 @@ def translit_similarity(zh: str, en: str) -> float:
     han = [c for c in zh if "\u3400" <= c <= "\u9fff"]
     if len(han) < 2 or sum(c in TRANSLIT_CHARS for c in han) < 0.6 * len(han):
         return 0.0
-    got = _similarity(syllables(zh), en)
+    syls = syllables(zh)
+    got = _similarity(syls, en)
     if len(en) > 4 and en.endswith("s") and en[-2:-1].islower():  # a group named in the plural: Houthis 胡塞
-        got = max(got, _similarity(syllables(zh), en[:-1]))
+        got = max(got, _similarity(syls, en[:-1]))
     return got
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -140,8 +141,8 @@ def word_tag(w: str) -> tuple[str, bool]:
 _JOINED_TAGS = frozenset({"ns", "nt", "nz", "j"})
 # One-character abbreviations of countries and regions in Chinese diplomatic and news text (中 China, 美 the US,
 # 俄 Russia, 欧 Europe, 非 Africa, 东盟 has none): two of them make a pair such as 中越 China-Viet Nam.
-COUNTRY_ABBREVIATIONS = frozenset("中美俄日韩朝英法德意西葡荷比瑞挪丹芬波捷匈罗保希土乌白哈吉塔乌蒙印巴孟尼斯"
-                                  "越老柬泰缅新马菲印澳加墨阿古智秘委欧非亚拉埃沙伊以叙黎约卡")
+COUNTRY_ABBREVIATIONS = frozenset("中美俄日韩朝英法德意西葡荷比瑞挪丹芬波捷匈罗保希土乌白哈吉塔蒙印巴孟尼斯"
+                                  "越老柬泰缅新马菲澳加墨阿古智秘委欧非亚拉埃沙伊以叙黎约卡")
 
 
 @lru_cache(maxsize=1)
@@ -153,18 +154,28 @@ def _country_pair_pattern():
     return re.compile("|".join(sorted(pairs))) if pairs else None
 
 
+def join_texts(texts: list[str]) -> tuple[str, list[int]]:
+    """The texts joined by newlines (no match of a pattern without newlines spans two of them) and the offset
+    where each one starts; text_at maps a position back."""
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    return "\n".join(texts), starts
+
+
+def text_at(starts: list[int], pos: int) -> int:
+    """Index of the text (of join_texts) that holds position `pos` of the joined string."""
+    return bisect.bisect_right(starts, pos) - 1
+
+
 def country_pair_segments(texts: list[str]) -> set[int]:
     """Indices of the texts holding a pair join_split_names may join (one regex pass over all texts)."""
     pat = _country_pair_pattern()
     if pat is None:
         return set()
-    starts, pos = [], 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + 1
-    import bisect
-
-    return {bisect.bisect_right(starts, m.start()) - 1 for m in pat.finditer("\n".join(texts))}
+    joined, starts = join_texts(texts)
+    return {text_at(starts, m.start()) for m in pat.finditer(joined)}
 
 
 def join_split_names(words: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
@@ -343,7 +354,7 @@ def _flags(word: str, tag: str) -> tuple[bool, ...]:
     return got
 
 
-def _edge_mark(k: int) -> str:
+def edge_mark(k: int) -> str:
     marks = _EDGE_MARKS
     while len(marks) <= k:
         marks.append("<%d>" % len(marks))
@@ -404,8 +415,8 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
                                 and all(fl[k][6] for k in range(i + 1, j)):
                             st.nominal = True  # decided once, at the first occurrence: only one-offs keep it
                 st.freq += 1
-                st.left[_edge_mark(st.freq) if i == 0 or fl[i - 1][0] else words[i - 1]] += 1
-                st.right[_edge_mark(st.freq) if j + 1 == n or fl[j + 1][0] else words[j + 1]] += 1
+                st.left[edge_mark(st.freq) if i == 0 or fl[i - 1][0] else words[i - 1]] += 1
+                st.right[edge_mark(st.freq) if j + 1 == n or fl[j + 1][0] else words[j + 1]] += 1
                 st.tags[tags[i] if j == i else "ngram"] += 1
                 occ[text].append((si, starts[i], starts[j + 1]))
         for k in _split_names(words, tags):  # 何|亚东, 刘|爱华: a person's name jieba cut after the surname
@@ -417,8 +428,8 @@ def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[i
             if st is None:
                 st = stats[text] = Termhood(words=1, left=new(Counter), right=new(Counter), tags=new(Counter))
             st.freq += 1
-            st.left[_edge_mark(st.freq) if k == 0 or fl[k - 1][0] else words[k - 1]] += 1
-            st.right[_edge_mark(st.freq) if k + 2 == n or fl[k + 2][0] else words[k + 2]] += 1
+            st.left[edge_mark(st.freq) if k == 0 or fl[k - 1][0] else words[k - 1]] += 1
+            st.right[edge_mark(st.freq) if k + 2 == n or fl[k + 2][0] else words[k + 2]] += 1
             st.tags["nr"] += 1
             places.append((si, starts[k], starts[k + 2]))
     before = {w: len(v) for w, v in rights.items()}
