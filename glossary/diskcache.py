@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import tempfile
@@ -40,3 +41,18 @@ def write_pickle(path: Path, obj, stale: str | None = None) -> bool:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def read_pickle(path: Path):
+    """The object pickled at `path`, or None when it is missing, truncated, foreign or corrupt (the caller
+    rebuilds it). The collector is off while loading: millions of new objects it would only walk."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # noqa: BLE001 - any unreadable cache file is rebuilt, never fatal
+        return None
+    finally:
+        if enabled:
+            gc.enable()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import pickle
@@ -10,7 +9,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from glossary.diskcache import cache_dir, write_pickle
+from glossary.diskcache import cache_dir, read_pickle, write_pickle
 
 STOPWORDS = frozenset(
     """a an the of to in on at by for from with and or but as is are was were be been being am it its this
@@ -144,16 +143,7 @@ def load_tables(directory: Path | None = None) -> tuple[dict, dict, bool]:
 
 
 def _read_cache(path: Path) -> tuple[dict, dict] | None:
-    enabled = gc.isenabled()
-    gc.disable()  # millions of new objects: the collector would only walk them
-    try:
-        with open(path, "rb") as fh:
-            tables = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - missing, truncated, foreign or corrupt: parse instead
-        return None
-    finally:
-        if enabled:
-            gc.enable()
+    tables = read_pickle(path)
     if (isinstance(tables, tuple) and len(tables) == 2 and all(isinstance(t, dict) and t for t in tables)):
         return tables
     return None

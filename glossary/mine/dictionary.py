@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from glossary.diskcache import cache_dir, write_pickle
+from glossary.diskcache import cache_dir, read_pickle, write_pickle
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _CACHE_VERSION = 14
@@ -206,13 +206,9 @@ def surname_stems(word: str) -> frozenset[str]:
 def cedict() -> dict[str, frozenset[str]]:
     """The index, from the on-disk cache of this parser and data (see _cache_path), else parsed and cached."""
     src, cache = _source_path(), _cache_path()
-    try:
-        with open(cache, "rb") as fh:
-            index = pickle.load(fh)
-        if isinstance(index, dict) and index:
-            return index
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        pass
+    index = read_pickle(cache)
+    if isinstance(index, dict) and index:
+        return index
     index = build_index(src)
     write_pickle(cache, index, stale="mine-cedict-*.pickle")
     return index
