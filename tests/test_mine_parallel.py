@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from glossary.data import SegmentPair
-from glossary.mine import miner
+from glossary.mine import miner, workers
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -26,8 +26,8 @@ def _generated(n: int) -> list[SegmentPair]:
 
 
 def test_two_workers_give_the_serial_candidates_exactly(monkeypatch):
-    monkeypatch.setattr(miner, "MIN_BLOCK", 100)  # many blocks: terms and facts from both workers, interleaved
-    monkeypatch.setattr(miner, "FACT_BLOCK", 300)  # English facts collected early, in several ranges
+    monkeypatch.setattr(workers, "MIN_BLOCK", 100)  # many blocks: terms and facts from both workers, interleaved
+    monkeypatch.setattr(workers, "FACT_BLOCK", 300)  # English facts collected early, in several ranges
     pairs = _generated(1500)
     serial = miner.mine(pairs, workers=1)
     parallel = miner.mine(pairs, workers=2)
@@ -39,11 +39,11 @@ def test_two_workers_give_the_serial_candidates_exactly(monkeypatch):
 def test_blocks_cover_every_segment_once(monkeypatch):
     """The English facts (co-occurrence keys) are collected per block: with many small blocks the keys of
     every segment are still there, in segment order."""
-    monkeypatch.setattr(miner, "MIN_BLOCK", 7)
+    monkeypatch.setattr(workers, "MIN_BLOCK", 7)
     pairs = _generated(300)
-    en = miner.EnTokens([p.en for p in pairs])
-    whole = miner._segment_facts(en, 0, len(pairs))
-    _, lower, *_ = miner.pair_all([], {}, en, None, lambda d, t: None)
+    en = workers.EnTokens([p.en for p in pairs])
+    whole = workers._segment_facts(en, 0, len(pairs))
+    _, lower, *_ = workers.pair_all([], {}, en, None, lambda d, t: None)
     assert lower == whole[0] and len(lower) == len(pairs)
 
 
@@ -51,27 +51,27 @@ def test_small_input_is_mined_in_this_process(monkeypatch):
     def no_pool(*a, **k):
         raise AssertionError("a pool was started for a small corpus")
 
-    monkeypatch.setattr(miner, "_pool", no_pool)
+    monkeypatch.setattr(miner, "make_pool", no_pool)
     assert miner.mine(_generated(200))
 
 
 def test_jobs_knob(monkeypatch):
     monkeypatch.setenv("GLOSSARY_JOBS", "1")
-    assert miner.jobs() == 1
+    assert workers.jobs() == 1
     monkeypatch.setenv("GLOSSARY_JOBS", "3")
-    assert miner.jobs() == 3
+    assert workers.jobs() == 3
     monkeypatch.setenv("GLOSSARY_JOBS", "64")
-    assert miner.jobs() == 8
+    assert workers.jobs() == 8
     monkeypatch.delenv("GLOSSARY_JOBS")
-    if miner._can_fork():  # forked workers share the parent's dictionaries: the usable cores by default
-        assert miner.jobs() == max(1, min(8, len(os.sched_getaffinity(0))))
+    if workers._can_fork():  # forked workers share the parent's dictionaries: the usable cores by default
+        assert workers.jobs() == max(1, min(8, len(os.sched_getaffinity(0))))
     else:  # spawned ones cost 40% more memory for 11% less wall time: serial unless asked
-        assert miner.jobs() == 1
+        assert workers.jobs() == 1
 
 
 def test_spawned_workers_give_the_serial_candidates_too(monkeypatch):
-    monkeypatch.setattr(miner, "MIN_BLOCK", 100)
-    monkeypatch.setattr(miner, "_can_fork", lambda: False)
+    monkeypatch.setattr(workers, "MIN_BLOCK", 100)
+    monkeypatch.setattr(workers, "_can_fork", lambda: False)
     pairs = _generated(600)
     assert miner.mine(pairs, workers=2) == miner.mine(pairs, workers=1)
 
