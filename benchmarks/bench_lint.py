@@ -55,6 +55,7 @@ from glossary.lint.cache import load_or_compile  # noqa: E402
 from glossary.lint.checks import Options, lint_documents  # noqa: E402
 from glossary.lint.matcher import compile_glossary  # noqa: E402
 from glossary.lint.source import LintDocument, Region, SourceFile  # noqa: E402
+from glossary.pool import usable_cores  # noqa: E402
 
 GOAL_MBPS = 10.0
 _GLOSS_OK = re.compile(r"^[A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){0,5}$")
@@ -252,7 +253,7 @@ def main(argv=None) -> int:
     else:
         sizes, mb, slice_chars = (1_000, 10_000, 100_000), 5.0, 100_000
     drafts = {kind: build_draft(mb, kind) for kind in ("generated", "seeds")}
-    workers = args.workers or parallel.cpu_count()
+    workers = args.workers or usable_cores()
     runs = []
     for n in sizes:
         entries = build_glossary(n)
