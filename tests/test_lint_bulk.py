@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossary.data import EntryData, TermData
-from glossary.lint.checks import _best_window, _overlaps, _wordwise, check_near_misses
+from glossary.lint.checks import check_near_misses
+from glossary.lint.nearmiss import best_window, overlaps, wordwise
 from glossary.lint.matcher import _shorter, _spans_lean, caseless, compile_glossary, iter_anchors
 from glossary.lint.views import _TRAIL_OK, _en_view_strings, _lower_same_length, en_view, view_arrays
 from glossary.lint.source import Region, SourceFile, has_han
@@ -142,12 +143,12 @@ def _reference_near(g, region, sc, threshold=90.0):
             if (prev3 and prev3 not in before) or (next3 and next3 not in after):
                 continue
             item = g.nears[ni]
-            best = _best_window(norm, p, e, j, item, threshold)
+            best = best_window(norm, p, e, j, item, threshold)
             if best is None:
                 continue
             s, t_end, text = best
-            if (s, t_end) in seen or text in g.known_en or _overlaps(ends, starts, s, t_end) \
-                    or not _wordwise(text, item.words):
+            if (s, t_end) in seen or text in g.known_en or overlaps(ends, starts, s, t_end) \
+                    or not wordwise(text, item.words):
                 continue
             seen.add((s, t_end))
             o_start, o_end = sc.view.span(s, t_end)
@@ -208,11 +209,11 @@ def test_anchor_search_with_matches_blanked_finds_exactly_the_free_hits(tokens, 
     norm = sc.view.norm
     p, e, key = anchor_hits(G, norm)
     want = [(a, b, k) for a, b, k in zip(p.tolist(), e.tolist(), key.tolist())
-            if not _overlaps(sc.ends, sc.starts, a, b)]
+            if not overlaps(sc.ends, sc.starts, a, b)]
     got = anchor_hits(G, norm, np.asarray(sc.starts, np.int64), np.asarray(sc.ends, np.int64))
     assert list(zip(*(x.tolist() for x in got))) == want
     if norm.isascii() and len(sc.starts):
-        assert len(want) < len(p) or not any(_overlaps(sc.ends, sc.starts, a, b) for a, b in zip(p, e))
+        assert len(want) < len(p) or not any(overlaps(sc.ends, sc.starts, a, b) for a, b in zip(p, e))
 
 
 def _reference_gram_near(cp, at, code, length, before):
@@ -237,7 +238,7 @@ def test_packed_gram_tables_decide_as_the_per_item_codes(text, items, before):
     """_gram_near (one packed n-gram table per text) keeps exactly the items the per-item packing kept,
     next to both ends of the text and for grams with a character no norm text holds (U+0250)."""
     import numpy as np
-    from glossary.lint.checks import _gram_near
+    from glossary.lint.nearmiss import _gram_near
     from glossary.lint.matcher import _gram_code
 
     cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
@@ -260,7 +261,7 @@ def test_character_class_bound_never_drops_a_window_that_scores(text, key, s, n,
     import numpy as np
     from rapidfuzz import fuzz
 
-    from glossary.lint.checks import _could_score
+    from glossary.lint.nearmiss import _could_score
     from glossary.lint.matcher import Near, plural
 
     class _G:
@@ -285,7 +286,7 @@ def test_character_class_bound_never_drops_a_window_that_scores(text, key, s, n,
 def test_character_class_bound_keeps_close_windows_and_drops_far_ones():
     import numpy as np
 
-    from glossary.lint.checks import _could_score
+    from glossary.lint.nearmiss import _could_score
     from glossary.lint.matcher import Near, plural
 
     key = "trade corridor"
