@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary.align.aligner import AlignedBead, CostModel, Params, Unit, align_units
+from glossary.align.aligner import AlignedBead, Unit, align_units
+from glossary.align.cost import CostModel, Params
 from glossary.align.anchors import GlossaryAnchors, en_features, name_keys, zh_features
 from glossary.align.heap import settle_once
 from glossary.data import AlignedDocument, Block, CleanDocument, RawDocument, SegmentPair, TextIssue

@@ -75,7 +75,7 @@ def test_glossary_pairs_are_anchors():
 
 def _pair_cost(zh: str, en: str, glossary=None) -> float:
     """Cost of the 1-1 bead zh↔en inside a two-sentence context (lower = more likely a translation)."""
-    from glossary.align.aligner import CostModel, Params
+    from glossary.align.cost import CostModel, Params
     from glossary.text.normalize import to_simplified
 
     ef = [en_features(en, glossary), en_features("Unrelated filler text about weather.", glossary)]

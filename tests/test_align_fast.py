@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossary.align.aligner import CostModel, Params
+from glossary.align.cost import CostModel, Params
 from glossary.align.anchors import _EN_NUM_WORD_RE, _EN_NUM_WORDS, _LETTER_RUN_RE, en_features, name_index, zh_features
 from glossary.align.dictionary import _longest_matches, _prefix_table, _walk_prefixes, cedict
 from glossary.read.mixed import line_lang, split_blocks

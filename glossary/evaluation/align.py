@@ -12,7 +12,8 @@ import json
 import re
 from pathlib import Path
 
-from glossary.align.aligner import Params, Unit, align_units
+from glossary.align.aligner import Unit, align_units
+from glossary.align.cost import Params
 from glossary.align.galechurch import gale_church
 from glossary.text.clean import match_form
 
