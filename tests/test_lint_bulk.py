@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from glossary.data import EntryData, TermData
 from glossary.lint.checks import check_near_misses
 from glossary.lint.nearmiss import best_window, overlaps, wordwise
-from glossary.lint.matcher import _shorter, _spans_lean, caseless, compile_glossary, iter_anchors
+from glossary.lint.anchors import iter_anchors
+from glossary.lint.keyscan import _shorter, _spans_lean, caseless
+from glossary.lint.matcher import compile_glossary
 from glossary.lint.views import _TRAIL_OK, _en_view_strings, _lower_same_length, en_view, view_arrays
 from glossary.lint.source import Region, SourceFile, has_han
 
@@ -201,7 +203,7 @@ def test_numpy_en_view_equals_the_string_view(tokens):
 @given(st.lists(st.sampled_from(TOKENS), max_size=25), st.sampled_from([" ", "\n", " the ", ", "]))
 def test_anchor_search_with_matches_blanked_finds_exactly_the_free_hits(tokens, sep):
     """anchor_hits with the exact matches' spans blanked = every hit, less those overlapping a match."""
-    from glossary.lint.matcher import anchor_hits
+    from glossary.lint.anchors import anchor_hits
     import numpy as np
 
     text = sep.join(tokens)
@@ -219,7 +221,7 @@ def test_anchor_search_with_matches_blanked_finds_exactly_the_free_hits(tokens, 
 def _reference_gram_near(cp, at, code, length, before):
     """The gram filter as it was: every candidate gram packed from the code points, per item and offset."""
     import numpy as np
-    from glossary.lint.matcher import gram_codes
+    from glossary.lint.anchors import gram_codes
 
     out = length == 0
     for n in (1, 2, 3):
@@ -239,7 +241,7 @@ def test_packed_gram_tables_decide_as_the_per_item_codes(text, items, before):
     next to both ends of the text and for grams with a character no norm text holds (U+0250)."""
     import numpy as np
     from glossary.lint.nearmiss import _gram_near
-    from glossary.lint.matcher import _gram_code
+    from glossary.lint.anchors import _gram_code
 
     cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
     at = np.array([min(a, len(text)) for a, _ in items], np.int64)
@@ -262,7 +264,7 @@ def test_character_class_bound_never_drops_a_window_that_scores(text, key, s, n,
     from rapidfuzz import fuzz
 
     from glossary.lint.nearmiss import _could_score
-    from glossary.lint.matcher import Near, plural
+    from glossary.lint.concepts import Near, plural
 
     class _G:
         nears = [Near(None, None, key.split(" "), key, plural(key), frozenset())]
@@ -287,7 +289,7 @@ def test_character_class_bound_keeps_close_windows_and_drops_far_ones():
     import numpy as np
 
     from glossary.lint.nearmiss import _could_score
-    from glossary.lint.matcher import Near, plural
+    from glossary.lint.concepts import Near, plural
 
     key = "trade corridor"
 

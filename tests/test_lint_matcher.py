@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossary.data import EntryData, TermData
-from glossary.lint.matcher import compile_glossary, en_variants
+from glossary.lint.concepts import en_variants
+from glossary.lint.matcher import compile_glossary
 from glossary.lint.views import en_view, zh_view
 
 
@@ -170,7 +171,7 @@ def test_anchor_words_include_one_with_a_sentence_mark():
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(ANCHOR_WORDS + [",", ".", " ", "x"]), max_size=12))
 def test_anchors_are_exactly_the_whole_words(tokens):
-    from glossary.lint.matcher import iter_anchors
+    from glossary.lint.anchors import iter_anchors
 
     norm = en_view(" ".join(tokens).replace(" , ", ",").replace(" x ", "x")).norm
     words = {k.strip(" \x01") for k in GA.anchor_auto.keys()} | {k.strip() for k in GA.marked_anchor_auto.keys()}

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from glossary.data import EntryData
 from glossary.diskcache import cache_dir, write_pickle
-from glossary.lint import matcher, views
-from glossary.lint.matcher import Concept, Glossary, Near, compile_glossary, prepare, settle
+from glossary.lint import anchors, concepts, keyscan, matcher, views
+from glossary.lint.concepts import Concept, Near
+from glossary.lint.matcher import Glossary, compile_glossary, prepare, settle
 
 MIN_ENTRIES = 2_000  # smaller glossaries compile faster than a cache file loads
 _FORMAT = 2
@@ -33,9 +34,10 @@ class CompileInfo:
 
 
 def _code_hash() -> bytes:
-    """The compiler's source: the matcher and the text views its keys are folded with."""
+    """The compiler's source: the matcher, its key and anchor automata, and the text views keys are folded with
+    (the pickled automata are these modules' classes)."""
     h = hashlib.sha256()
-    for mod in (matcher, views):
+    for mod in (matcher, concepts, keyscan, anchors, views):
         h.update(Path(mod.__file__).read_bytes())
     return h.digest()
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from glossary.data import Finding
 from glossary.lint import parallel
-from glossary.lint.matcher import EnScan, Glossary, Match, is_acronym, plural
+from glossary.lint.concepts import EnScan, Match, is_acronym, plural
+from glossary.lint.matcher import Glossary
 from glossary.lint.nearmiss import anchor_items, best_of, best_window, overlaps, wordwise
 from glossary.lint.source import LintDocument, Region, SourceFile, has_han
 

@@ -11,7 +11,10 @@ from bisect import bisect_left
 import numpy as np
 from rapidfuzz import fuzz
 
-from glossary.lint.matcher import NUMERAL, Glossary, Near, _ranges, anchor_hits, iter_words
+from glossary.lint.anchors import NUMERAL, anchor_hits
+from glossary.lint.concepts import Near
+from glossary.lint.keyscan import _ranges, iter_words
+from glossary.lint.matcher import Glossary
 from glossary.lint.views import _codepoints_bmp
 
 _TOKEN = re.compile(r"[0-9a-z\u00c0-\u024f]+")
@@ -247,7 +250,7 @@ def _gram_table(cp: np.ndarray) -> np.ndarray:
 
 
 def _repack(code: np.ndarray, n: int) -> np.ndarray:
-    """Gram codes of n characters from 21 bits per character (matcher._gram_code) to _gram_table's 10."""
+    """Gram codes of n characters from 21 bits per character (anchors._gram_code) to _gram_table's 10."""
     out = np.zeros(len(code), np.int64)
     wide = np.zeros(len(code), bool)
     for k in range(n):

@@ -21,7 +21,8 @@ import os
 import re
 import time
 
-from glossary.lint.matcher import Glossary, Match, is_acronym
+from glossary.lint.concepts import Match, is_acronym
+from glossary.lint.matcher import Glossary
 from glossary.lint.source import LintDocument, Region
 from glossary.pool import usable_cores
 
