@@ -271,13 +271,18 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def read_file_job(path: str, fmt: str | None) -> tuple[AlignedDocument | None, str | None]:
-    """read_aligned in a worker process: (document, None) or (None, the one-line InputError text)."""
+    """read_aligned in a worker process: (document, None) or (None, the one-line InputError text).
+
+    The document's raw text is not sent back (`raw.text` is ""): the parent stores its metadata and pairs,
+    and pickling every file's text twice more cost the parent CPU and memory."""
     from glossary.errors import GlossaryError
 
     try:
-        return read_aligned(path, _WORKER_ANCHORS, fmt), None
+        doc = read_aligned(path, _WORKER_ANCHORS, fmt)
     except GlossaryError as exc:
         return None, str(exc)
+    doc.raw.text = ""
+    return doc, None
 
 
 def anchors_of(glossary) -> GlossaryAnchors | None:

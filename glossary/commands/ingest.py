@@ -1,4 +1,4 @@
-"""`glossary ingest`: read, clean and align files (or a zh/en pair) and store them, one transaction per document."""
+"""`glossary ingest`: read, clean and align files (or a zh/en pair) and store them, each document all or nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from glossary.cli import State, console, err_console, fail, pass_state
 from glossary.errors import GlossaryError
 
 MAX_ISSUES_SHOWN = 20
+MAX_FILES_LISTED = 50  # more files: the summary table groups them by format (-v lists each)
 
 
 def _progress() -> Progress:
@@ -33,7 +34,7 @@ def _progress() -> Progress:
 @click.option("--format", "fmt", type=click.Choice(["auto", "mixed", "tmx", "xliff", "tsv"]), default="auto",
               show_default=True, help="Force a format for PATHs instead of detecting it.")
 @click.option("--no-anchors", is_flag=True, help="Do not use approved glossary pairs as alignment anchors.")
-@click.option("-v", "--verbose", is_flag=True, help="List every skipped (untranslated) sentence.")
+@click.option("-v", "--verbose", is_flag=True, help="List every file and every skipped (untranslated) sentence.")
 @pass_state
 def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Path | None, unaligned: bool,
            fmt: str, no_anchors: bool, verbose: bool) -> None:
@@ -67,7 +68,7 @@ def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Pa
     jobs = itertools.chain(first, file_jobs(files, pairs, anchors, None if fmt == "auto" else fmt))
 
     rows, errors, issues, skipped = [], [], [], []
-    with _progress() as prog:
+    with _progress() as prog, svc.document_writer() as writer:
         task = prog.add_task("", total=total)
         for name, job in jobs:
             prog.update(task, description=escape(Path(name).name[:40]))
@@ -76,7 +77,7 @@ def ingest(st: State, paths: tuple[Path, ...], zh_file: Path | None, en_file: Pa
                 kinds: Counter = Counter(p.bead for p in doc.pairs)
                 if doc.batches is not None:
                     doc.batches = _counted(doc.batches, kinds)
-                doc_id, created = svc.store_document(doc)
+                doc_id, created = writer.store(doc)
             except GlossaryError as exc:
                 errors.append(str(exc))
                 err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
@@ -109,7 +110,9 @@ def _counted(batches, kinds: Counter):
 
 
 def _summary(rows, errors, issues, skipped, verbose: bool) -> None:
-    if rows:
+    if len(rows) > MAX_FILES_LISTED and not verbose:
+        _grouped_table(rows)
+    elif rows:
         t = Table(title="ingested", title_justify="left")
         t.add_column("file", overflow="fold")
         for col, just in (("format", "left"), ("encoding", "left"), ("pairs", "right"),
@@ -140,6 +143,25 @@ def _summary(rows, errors, issues, skipped, verbose: bool) -> None:
     console.print(f"files: {len(rows) + len(errors)} read, {stored} stored, {len(rows) - stored} unchanged, "
                   f"{len(errors)} refused; segments stored: {sum(sum(r.kinds.values()) for r, c in rows if c)}")
     sys.stdout.flush()
+
+
+def _grouped_table(rows) -> None:
+    """Many files: one line per (format, encoding, status) instead of one per file (rendering a rich table of
+    thousands of rows cost more CPU than storing them)."""
+    groups: dict[tuple[str, str, bool], list] = {}
+    for row, created in rows:
+        g = groups.setdefault((row.format, row.encoding, created), [0, Counter(), 0])
+        g[0] += 1
+        g[1].update(row.kinds)
+        g[2] += row.skipped
+    t = Table(title=f"ingested {len(rows)} files (-v lists each file)", title_justify="left")
+    for col, just in (("format", "left"), ("encoding", "left"), ("files", "right"), ("pairs", "right"),
+                      ("beads", "left"), ("skipped", "right"), ("status", "left")):
+        t.add_column(col, justify=just)
+    for (fmt, enc, created), (n, kinds, sk) in sorted(groups.items(), key=lambda kv: (not kv[0][2], kv[0][:2])):
+        t.add_row(fmt, enc, str(n), str(sum(kinds.values())), " ".join(f"{k}:{v}" for k, v in sorted(kinds.items())),
+                  str(sk), "stored" if created else "[dim]already stored (same sha256)[/dim]")
+    console.print(t)
 
 
 def register(group: click.Group) -> None:

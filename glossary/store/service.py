@@ -178,6 +178,21 @@ class GlossaryService:
         with self.write() as s:
             return documents.store_document(s, aligned, self.user)
 
+    @contextmanager
+    def document_writer(self, max_docs: int = 200, max_seconds: float = 1.0) -> Iterator[documents.DocumentWriter]:
+        """Store many documents (`writer.store(doc)`), each all-or-nothing in a savepoint, committed in groups;
+        what was stored is committed on leaving, also when an error ends the loop early."""
+        writer = documents.DocumentWriter(self.engine, self.user, max_docs, max_seconds)
+        try:
+            yield writer
+        except BaseException:
+            try:
+                writer.close(ok=True)  # documents whose store() returned are complete: keep them
+            except Exception:
+                writer.close(ok=False)
+            raise
+        writer.close()
+
     # ------------------------------------------------------------------ entries
 
     def create_entry(self, data: EntryData, action: str = "create") -> EntryData:
