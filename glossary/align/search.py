@@ -92,41 +92,35 @@ def model_dp(n: int, m: int, model, band=None, offset: tuple[int, int] = (0, 0))
                     row[x] = c
                     brow[x] = k10
         # per-row constants of the multi-sentence beads whose previous row exists
-        # Final value of each cell = first bead in BEADS order reaching the minimum (dp_align's strict '<'):
-        # 1-1 / 1-0 (row, brow above), then 0-1 from the final cell before, then the multi-sentence beads in order.
-        # The multi-sentence beads only read earlier rows, so each is swept over the whole row first (its own
-        # best in mrow/mk), then one pass left to right settles 0-1 and the comparison with the multi best.
-        # Their branch and bound uses `cap_row` = an upper bound of the cell's best among earlier beads: the 1-1/1-0
-        # value, or 0-1 from the cell before without multi-sentence beads (weaker than dp_align's bound only when
-        # a multi-sentence bead improved the cell before; a weaker bound computes more exact costs, never others).
-        mrow = None
+        live = []
         for k, a, b, pr, pruned_add, cap in multis:
             pi = i - a
             if pi < 0:
                 continue
-            if mrow is None:
-                cap_row = row[:]
-                for x in range(1, w):
-                    c = cap_row[x - 1] + skip01
-                    if c < cap_row[x]:
-                        cap_row[x] = c
-                mrow = cap_row[:]
-                mk = [-1] * w
             i0 = pi + oi
-            plo, phi, prow = lo[pi], hi[pi], best[pi]
-            den = ratio * (zlen[i0 + a] - zlen[i0]) + 12.0
-            zs = zsize[i0 + a] - zsize[i0]
-            zcr = zrank[i0 + a - 1] - zrank[i0] if zrank is not None and a > 1 else 0
-            bases = [zi * stride for zi in range(i0, i0 + a)]
-            for j in range(max(row_lo, plo + b), min(row_hi, phi + b) + 1):
-                prev = prow[j - b - plo]
+            live.append((k, a, b, lo[pi] + b, hi[pi] + b, best[pi], lo[pi] + b, i0,
+                         ratio * (zlen[i0 + a] - zlen[i0]) + 12.0, pr, pruned_add, cap, zsize[i0 + a] - zsize[i0],
+                         zrank[i0 + a - 1] - zrank[i0] if zrank is not None and a > 1 else 0,
+                         [zi * stride for zi in range(i0, i0 + a)]))
+        for x in range(w):
+            bc = row[x]
+            bk = brow[x]
+            if x:  # 0-1 bead from the cell before (final by now)
+                prev = row[x - 1]
+                if prev != INF:
+                    c = prev + skip01
+                    if c < bc:
+                        bc, bk = c, K01
+            j = x + row_lo
+            for k, a, b, jlo, jhi, prow, off, i0, den, pr, pruned_add, cap, zs, zcr, bases in live:
+                if j < jlo or j > jhi:
+                    continue
+                prev = prow[j - off]
                 if prev == INF:
                     continue
-                x = j - row_lo
                 j0 = j - b + oj
                 r = log((elen[j0 + b] - elen[j0] + 12.0) / den)
                 cost = pr + r * r * hiv
-                bc = mrow[x]
                 if cost > prune:
                     cost = cost + pruned_add
                 else:
@@ -150,20 +144,9 @@ def model_dp(n: int, m: int, model, band=None, offset: tuple[int, int] = (0, 0))
                     cost = exact(cost, i0, a, j0, b)
                 c = prev + cost
                 if c < bc:
-                    mrow[x] = c
-                    mk[x] = k
-        for x in range(1 if mrow is None else 0, w):
-            bc = row[x]
-            if x:  # 0-1 bead from the cell before (final by now)
-                prev = row[x - 1]
-                if prev != INF:
-                    c = prev + skip01
-                    if c < bc:
-                        bc = row[x] = c
-                        brow[x] = K01
-            if mrow is not None and mk[x] >= 0 and mrow[x] < bc:
-                row[x] = mrow[x]
-                brow[x] = mk[x]
+                    bc, bk = c, k
+            row[x] = bc
+            brow[x] = bk
         best.append(row)
         back.append(brow)
     return backtrack(best, back, lo, BEADS, n, m)
