@@ -12,6 +12,9 @@ from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, Oper
 from glossary.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# page cache per connection (SQLite's default is 2 MiB): bulk inserts into the occurrence indexes of a large
+# termbase were page-cache bound (500k occurrences at 100k pairs: 2.5-3.5 -> 1.7-2.0 CPU-s); grows only as used
+SQLITE_CACHE_KIB = 64 * 1024
 
 
 def migrations_dir() -> Path:
@@ -34,6 +37,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     except Exception:  # read-only media: keep the default journal
         pass
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cur.close()
 
 
@@ -183,3 +187,38 @@ def insert_ids(session, table, rows: list[dict]) -> list[int]:
         session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids)])
         return ids
     return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
+
+
+def insert_rows(conn, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT many rows given as tuples in `columns` order, handed to the driver's executemany as they are.
+
+    For large batches of plain values (ints, floats, strings; no type conversion is applied): building a
+    parameter dict per row and processing it cost more CPU than SQLite's insert itself. `conn` is a Session
+    or Connection in the caller's transaction; the statement is compiled for its dialect (qmark tuples for
+    SQLite, named parameters for PostgreSQL)."""
+    from sqlalchemy.orm import Session
+
+    if not rows:
+        return
+    conn = conn.connection() if isinstance(conn, Session) else conn
+    sql, order = _insert_sql(table, columns, conn.dialect)
+    if order is None:
+        params = [dict(zip(columns, r)) for r in rows]
+    else:
+        params = rows if order == tuple(range(len(columns))) else [tuple(r[i] for i in order) for r in rows]
+    conn.exec_driver_sql(sql, params)
+
+
+_INSERT_SQL: dict[tuple, tuple[str, tuple[int, ...] | None]] = {}
+
+
+def _insert_sql(table, columns: tuple[str, ...], dialect) -> tuple[str, tuple[int, ...] | None]:
+    """The INSERT's SQL text for `dialect` and, for positional parameter styles, the order of `columns`."""
+    key = (table.name, columns, dialect.name, dialect.paramstyle)
+    if key not in _INSERT_SQL:
+        from sqlalchemy import insert
+
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        order = tuple(columns.index(k) for k in compiled.positiontup) if compiled.positional else None
+        _INSERT_SQL[key] = (str(compiled), order)
+    return _INSERT_SQL[key]

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import bindparam, insert, select, update
 
 from glossary.data import AlignedDocument
+from glossary.store.db import insert_rows
 from glossary.store.models import Document, Segment, utcnow
 from glossary.text.normalize import to_simplified
 
@@ -31,7 +32,7 @@ SEGMENTS_T = Segment.__table__
 # built once: a statement built per call costs more Python than the SQL it runs
 _FIND_SHA = select(DOCUMENTS_T.c.id).where(DOCUMENTS_T.c.sha256 == bindparam("sha"))
 _INSERT_DOCUMENT = insert(DOCUMENTS_T)
-_INSERT_SEGMENTS = insert(SEGMENTS_T)
+SEGMENT_COLUMNS = ("document_id", "position", "zh", "en", "zh_norm", "score", "bead", "zh_line", "en_line")
 _SET_REPORT = update(DOCUMENTS_T).where(DOCUMENTS_T.c.id == bindparam("doc_id")).values(report=bindparam("rep"))
 
 
@@ -57,14 +58,11 @@ def store_document(conn, aligned: AlignedDocument, user: str) -> tuple[int, bool
     for batch in batches:
         rows = []
         for p in batch:
-            rows.append({
-                "document_id": doc_id, "position": p.position if p.position is not None else i, "zh": p.zh or "",
-                "en": p.en or "", "zh_norm": p.zh_norm or to_simplified(p.zh or ""), "score": p.score,
-                "bead": p.bead or None, "zh_line": p.zh_line or None, "en_line": p.en_line or None,
-            })
+            rows.append((doc_id, p.position if p.position is not None else i, p.zh or "", p.en or "",
+                         p.zh_norm or to_simplified(p.zh or ""), p.score, p.bead or None, p.zh_line or None,
+                         p.en_line or None))  # SEGMENT_COLUMNS
             i += 1
-        if rows:
-            conn.execute(_INSERT_SEGMENTS, rows)
+        insert_rows(conn, SEGMENTS_T, SEGMENT_COLUMNS, rows)
     if streamed:  # issues and skipped notes are complete only now
         conn.execute(_SET_REPORT, {"doc_id": doc_id, "rep": _report(aligned)})
     return doc_id, True

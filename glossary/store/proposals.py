@@ -10,10 +10,10 @@ from typing import Callable
 from sqlalchemy import insert, select
 
 from glossary.data import Candidate, TermData
-from glossary.store.db import insert_ids
+from glossary.store.db import insert_ids, insert_rows
 from glossary.store.history import TERM_FIELDS
 from glossary.store.models import Entry, History, Occurrence, Term, utcnow
-from glossary.store.service import GlossaryService, make_terms
+from glossary.store.service import GlossaryService, make_terms, term_values
 from glossary.text.normalize import norm_key, to_simplified
 
 
@@ -78,7 +78,20 @@ def _terms(c: Candidate) -> list[TermData]:
     return out
 
 
+class _PlainTerm:
+    """A new term's column values as attributes (an ORM instance per term cost more than inserting it)."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+        self.id: int | None = None
+
+
+def _plain_term(data: TermData, position: int) -> _PlainTerm:
+    return _PlainTerm(term_values(data, position))
+
+
 CHUNK = 5000  # rows per Core executemany
+OCCURRENCE_COLUMNS = ("term_id", "segment_id", "start", "end")
 IN_CHUNK = 500  # ids per IN (...) list
 
 
@@ -87,7 +100,7 @@ class _Target:
     """Where one candidate's occurrences go: a new entry (its Term rows, ids after insert) or an existing one."""
 
     cand: Candidate
-    fresh: list[Term] | None = None  # the new entry's terms
+    fresh: list[_PlainTerm] | None = None  # the new entry's terms
     entry_id: int | None = None  # an existing entry
     host: int | None = None  # index of an earlier new entry in this run with the same zh key
     created_at: datetime | None = None
@@ -123,7 +136,7 @@ def store_candidates(service: GlossaryService, candidates: list[Candidate],
             elif hit is not None:
                 targets.append(_Target(c, host=hit[1]))
             else:
-                t = _Target(c, fresh=make_terms(_terms(c)))
+                t = _Target(c, fresh=make_terms(_terms(c), factory=_plain_term))
                 targets.append(t)
                 for term in t.fresh:
                     if term.lang == "zh":
@@ -136,7 +149,7 @@ def store_candidates(service: GlossaryService, candidates: list[Candidate],
         new_ids = set(entry_ids)
         seen = _existing_occurrences(s, [tid for eid, ts in term_ids.items() if eid not in new_ids
                                          for tid in ts.values()])
-        rows: list[dict] = []
+        rows: list[tuple] = []
         for t in targets:
             if tick:
                 tick(1)
@@ -150,8 +163,7 @@ def store_candidates(service: GlossaryService, candidates: list[Candidate],
                 summary.merged += 1
             else:
                 summary.unchanged += 1
-        for i in range(0, len(rows), CHUNK):
-            s.execute(insert(Occurrence.__table__), rows[i : i + CHUNK])
+        insert_rows(s, Occurrence.__table__, OCCURRENCE_COLUMNS, rows)
         _insert_history(s, act, fresh, rows)
     return summary
 
@@ -198,7 +210,7 @@ def _existing_occurrences(s, term_ids: list[int]) -> set[tuple[int, int, int]]:
     return seen
 
 
-def _occurrence_rows(c: Candidate, terms: dict[tuple[str, str], int], seen: set, rows: list[dict]) -> int:
+def _occurrence_rows(c: Candidate, terms: dict[tuple[str, str], int], seen: set, rows: list[tuple]) -> int:
     """Rows for the candidate's zh and en occurrences on the entry's terms with the same key, new ones only."""
     occs: dict[tuple[str, str], list] = defaultdict(list)
     for text, o in c.occurrences.items():
@@ -214,18 +226,18 @@ def _occurrence_rows(c: Candidate, terms: dict[tuple[str, str], int], seen: set,
             k = (tid, seg, start)
             if k not in seen:
                 seen.add(k)
-                rows.append({"term_id": tid, "segment_id": seg, "start": start, "end": end})
+                rows.append((tid, seg, start, end))  # OCCURRENCE_COLUMNS
                 n += 1
     return n
 
 
-def _insert_history(s, act, fresh: list[_Target], occ_rows: list[dict]) -> None:
+def _insert_history(s, act, fresh: list[_Target], occ_rows: list[tuple]) -> None:
     """One history row per new entry: its picture after the run (terms with their occurrences)."""
     mine: dict[int, list[list[int]]] = defaultdict(list)
     fresh_tids = {term.id for t in fresh for term in t.fresh}
-    for r in occ_rows:
-        if r["term_id"] in fresh_tids:
-            mine[r["term_id"]].append([r["segment_id"], r["start"], r["end"]])
+    for tid, seg, start, end in occ_rows:
+        if tid in fresh_tids:
+            mine[tid].append([seg, start, end])
     rows = []
     for t in fresh:
         c = t.cand
