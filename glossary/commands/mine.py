@@ -10,15 +10,13 @@ from glossary.cli import State, console, err_console, pass_state
 
 def run_mine(service, min_score: float, limit: int | None, show_progress: bool = True):
     """Read segments, mine, store; returns the ProposalSummary."""
-    from glossary.data import SegmentPair
     from glossary.mine.miner import mine
     from glossary.store.proposals import known_terms, store_candidates
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, disable=not show_progress, transient=True) as bar:
         task = bar.add_task("reading segments", total=None)
-        pairs = [SegmentPair(zh=r.zh, en=r.en, position=r.position, document=r.document,
-                             zh_norm=r.zh_norm or "", id=r.id) for r in service.iter_segments()]
+        pairs = list(service.iter_segment_pairs())
         live, rejected = known_terms(service)
 
         def progress(step: str, done: int, total: int) -> None:

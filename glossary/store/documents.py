@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import bindparam, insert, select, update
 
-from glossary.data import AlignedDocument
+from glossary.data import AlignedDocument, SegmentPair
 from glossary.store.db import insert_rows
 from glossary.store.models import Document, Segment, utcnow
 from glossary.text.normalize import to_simplified
@@ -125,21 +125,41 @@ class DocumentWriter:
                 self.conn = None
 def iter_segments(sessions, batch: int = 2000) -> Iterator[SegmentRow]:
     """Yield every segment in (document, position) order, reading in keyset-paginated batches."""
+    for r in _segment_rows(sessions, batch):
+        yield SegmentRow(*r)
+
+
+def iter_segment_pairs(sessions, batch: int = 2000) -> Iterator[SegmentPair]:
+    """Every segment as the miner's SegmentPair (document name, position, zh, en, zh_norm, database id)."""
+    for sid, _, name, position, zh, en, zh_norm in _segment_rows(sessions, batch):
+        yield SegmentPair(zh=zh, en=en, position=position, document=name, zh_norm=zh_norm, id=sid)
+
+
+_SEGMENT_PAGE = (
+    select(SEGMENTS_T.c.id, SEGMENTS_T.c.document_id, SEGMENTS_T.c.position, SEGMENTS_T.c.zh, SEGMENTS_T.c.en,
+           SEGMENTS_T.c.zh_norm)
+    .where((SEGMENTS_T.c.document_id > bindparam("doc"))
+           | ((SEGMENTS_T.c.document_id == bindparam("doc")) & (SEGMENTS_T.c.position > bindparam("pos"))))
+    .order_by(SEGMENTS_T.c.document_id, SEGMENTS_T.c.position)
+    .limit(bindparam("n"))
+)
+_DOCUMENT_NAMES = select(DOCUMENTS_T.c.id, DOCUMENTS_T.c.name)
+
+
+def _segment_rows(sessions, batch: int) -> Iterator[tuple]:
+    """(id, document id, document name, position, zh, en, zh_norm) in (document, position) order: one short
+    read transaction per page (no long-held snapshot), Core rows, document names looked up in a dict."""
+    names: dict[int, str] = {}
     last = (0, -1)
     while True:
         with sessions() as session:
             with session.begin():
-                rows = session.execute(
-                    select(Segment.id, Segment.document_id, Document.name, Segment.position, Segment.zh,
-                           Segment.en, Segment.zh_norm)
-                    .join(Document, Document.id == Segment.document_id)
-                    .where((Segment.document_id > last[0])
-                           | ((Segment.document_id == last[0]) & (Segment.position > last[1])))
-                    .order_by(Segment.document_id, Segment.position)
-                    .limit(batch)
-                ).all()
+                conn = session.connection()
+                rows = conn.execute(_SEGMENT_PAGE, {"doc": last[0], "pos": last[1], "n": batch}).all()
+                if not names.keys() >= {r[1] for r in rows}:  # documents stored since the last look
+                    names = dict(conn.execute(_DOCUMENT_NAMES).all())
         if not rows:
             return
-        for r in rows:
-            yield SegmentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or to_simplified(r[4]))
-        last = (rows[-1][1], rows[-1][3])
+        for sid, doc, position, zh, en, zh_norm in rows:
+            yield sid, doc, names[doc], position, zh, en, zh_norm or to_simplified(zh)
+        last = (rows[-1][1], rows[-1][2])

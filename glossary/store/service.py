@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from glossary.data import ENTRY_STATUSES, TERM_TYPES, USAGE_STATUSES, EntryData, TermData
+from glossary.data import ENTRY_STATUSES, TERM_TYPES, USAGE_STATUSES, EntryData, SegmentPair, TermData
 from glossary.errors import ConflictError, GlossaryError, InputError, NotFoundError
 from glossary.store import documents, queries
 from glossary.store.db import check_schema, make_engine
@@ -170,6 +170,10 @@ class GlossaryService:
     def iter_segments(self, batch: int = 2000) -> Iterator[documents.SegmentRow]:
         """Every stored segment (id, document, position, zh, en, zh_norm), in document order."""
         yield from documents.iter_segments(self._read_sessions, batch)
+
+    def iter_segment_pairs(self, batch: int = 2000) -> Iterator[SegmentPair]:
+        """Every stored segment as a SegmentPair for the miner (id set), in document order."""
+        yield from documents.iter_segment_pairs(self._read_sessions, batch)
 
     # ------------------------------------------------------------------ documents
 
