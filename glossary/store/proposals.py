@@ -233,11 +233,11 @@ def _occurrence_rows(c: Candidate, terms: dict[tuple[str, str], int], seen: set,
 
 def _insert_history(s, act, fresh: list[_Target], occ_rows: list[tuple]) -> None:
     """One history row per new entry: its picture after the run (terms with their occurrences)."""
-    mine: dict[int, list[list[int]]] = defaultdict(list)
+    mine: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # JSON writes the tuples as lists
     fresh_tids = {term.id for t in fresh for term in t.fresh}
-    for tid, seg, start, end in occ_rows:
-        if tid in fresh_tids:
-            mine[tid].append([seg, start, end])
+    for r in occ_rows:
+        if r[0] in fresh_tids:
+            mine[r[0]].append(r[1:])
     rows = []
     for t in fresh:
         c = t.cand
@@ -245,7 +245,7 @@ def _insert_history(s, act, fresh: list[_Target], occ_rows: list[tuple]) -> None
                  "note": _note(c), "score": round(c.score, 4), "created_by": act.user, "updated_by": act.user,
                  "created_at": _iso(t.created_at), "updated_at": _iso(t.created_at),
                  "terms": [{"id": term.id, **{f: getattr(term, f) for f in TERM_FIELDS},
-                            "occurrences": sorted(mine.get(term.id, []))} for term in t.fresh]}
+                            "occurrences": sorted(mine.get(term.id, ()))} for term in t.fresh]}
         rows.append({"group_id": act.group_id, "entry_id": t.entry_id, "user": act.user, "action": act.action,
                      "summary": act.summary, "before": None, "after": after, "undone": False})
     for i in range(0, len(rows), CHUNK):
