@@ -34,9 +34,10 @@ def test_settles_once(fresh):
 
 
 def test_never_lowers_and_leaves_disabled_collector_alone(fresh, monkeypatch):
-    gc.set_threshold(50_000, 10, 10)
+    above = 5 * heap.YOUNG
+    gc.set_threshold(above, 10, 10)
     heap.settle_once()
-    assert gc.get_threshold() == (50_000, 10, 10)
+    assert gc.get_threshold() == (above, 10, 10)
     monkeypatch.setattr(heap, "_settled", False)
     gc.set_threshold(0, 10, 10)
     heap.settle_once()
