@@ -336,3 +336,44 @@ def test_longer_title_case_name_is_not_a_composition_of_its_first_word():
     got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
                                      for i, (z, e) in enumerate(rows)])}
     assert got.get("中国汽车工业协会") == "China Association of Automobile Manufacturers"
+
+
+def test_a_two_character_word_is_matched_by_its_head_as_in_exact_cover():
+    """电动|汽车 ~ 'electric vehicles': CC-CEDICT glosses 汽车 car/automobile/bus and 车 vehicle. The span score
+    reads a two-character word through its head character, as dictionary.exact_cover does, so the span is found;
+    without the head rule 汽 stays uncovered and no English span reaches the pairing floor."""
+    from glossary.mine import dictionary
+    from glossary.mine.en_candidates import tokenize
+    from glossary.mine.pairing import MIN_LOCAL, local_spans, profile
+
+    text = "The European Commission decided to impose countervailing duties on electric vehicles made in China."
+    tokens = tokenize(text)
+    valid = {(a, b) for a in range(len(tokens)) for b in range(a, min(len(tokens), a + 8))}
+    spans = local_spans(profile("电动汽车"), tokens, valid)
+    assert spans and spans[0][0] >= MIN_LOCAL
+    assert text[tokens[spans[0][1]].start:tokens[spans[0][2]].end] == "electric vehicles"
+    assert dictionary.exact_cover("电动汽车", "electric vehicles")  # the same reading, both ways
+    # the head alone is not the word: 'vehicles' without 'electric' leaves 电动 uncovered
+    alone = tokenize("Vehicles made in China.")
+    assert not local_spans(profile("电动汽车"), alone, {(a, b) for a in range(len(alone)) for b in range(a, len(alone))})
+
+
+def test_cooccurrence_counts_an_english_term_seen_in_the_possessive():
+    """Co-occurrence is counted over segment texts keyed token by token; "Jinping's" must key as 'jinping' there,
+    as the possessive-trimmed surface 'General Secretary Xi Jinping' does, or every possessive occurrence is
+    lost (Dice 0 although the term is translated in every segment)."""
+    from glossary.mine.en_candidates import token_key
+
+    assert token_key("Jinping's") == token_key("Jinping’s") == "jinping"
+    assert token_key("People's") == "people" and token_key("boss") == "boss"
+    rows = [("各级党组织学习习近平总书记重要讲话精神。",
+             "Party organizations studied the guidelines of General Secretary Xi Jinping's important speech."),
+            ("会议传达了习近平总书记重要指示精神。",
+             "The meeting conveyed the guidelines of General Secretary Xi Jinping's important instructions."),
+            ("干部深入学习习近平总书记重要论述。",
+             "Officials studied General Secretary Xi Jinping's important expositions in depth.")]
+    got = {c.zh: c for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                  for i, (z, e) in enumerate(rows)], min_score=0.0)}
+    c = got["习近平总书记"]
+    assert c.en == "General Secretary Xi Jinping"
+    assert c.signals.joint == 3 and c.signals.dice == 1.0

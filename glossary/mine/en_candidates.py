@@ -126,6 +126,12 @@ def en_key(surface: str) -> str:
     return " ".join(t.replace("'", "").split())
 
 
+def token_key(word: str) -> str:
+    """en_key of one token, a possessive dropped ("Jinping's" → jinping, "People's" → people): English keyed
+    token by token for co-occurrence counting, so that 'Xi Jinping' is found in "Xi Jinping's speech"."""
+    return en_key(word[:-2] if word.endswith(("'s", "’s")) else word)
+
+
 def name_spans(tokens: list[EnToken]) -> list[tuple[int, int]]:
     """Maximal capitalised spans ('Qinzhou Port Area', 'Foreign Affairs Office of Chongqing ...')."""
     out = []

@@ -44,7 +44,7 @@ def _segment_docs(en_lower: list[str], keys: Iterable[str]) -> dict[str, set[int
 def _token_key(surface: str) -> str:
     """An English surface keyed word by word, exactly as the segment texts are for co-occurrence counting
     (en_key of the whole string folds "People's Government" differently from its tokens)."""
-    return " ".join(enc.en_key(t.text) for t in enc.tokenize(surface))
+    return " ".join(enc.token_key(t.text) for t in enc.tokenize(surface))
 
 
 def _kind(zh: str, st: zhc.Termhood, en: str) -> str:

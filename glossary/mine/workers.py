@@ -292,7 +292,7 @@ def _segment_facts(en: EnTokens, lo: int, hi: int) -> tuple:
         for t in toks:
             if t.acronym:
                 seen_acr[t.text] += 1
-        lower.append(" " + " ".join([keys.get(t.text) or keys.setdefault(t.text, enc.en_key(t.text))
+        lower.append(" " + " ".join([keys.get(t.text) or keys.setdefault(t.text, enc.token_key(t.text))
                                      for t in toks]) + " ")
         df.update({t.text.lower() for t in toks if t.cap and not t.stop and t.text[:1].isalpha()})
     return lower, paren, seen_acr, df
