@@ -377,3 +377,22 @@ def test_cooccurrence_counts_an_english_term_seen_in_the_possessive():
     c = got["习近平总书记"]
     assert c.en == "General Secretary Xi Jinping"
     assert c.signals.joint == 3 and c.signals.dice == 1.0
+
+
+def test_short_form_of_two_place_names_matches_both_names():
+    """雅万高铁: 雅 and 万 stand for 雅加达 Jakarta and 万隆 Bandung (proper names in CC-CEDICT). A capitalised word
+    may match a place name the character abbreviates, so the whole name is the translation, not its generic tail
+    'High-Speed Railway'."""
+    from glossary.mine import dictionary
+
+    assert "jakart" in dictionary.name_abbreviation_stems("雅")
+    assert "bandun" in dictionary.name_abbreviation_stems("万")
+    rows = [("佐科表示，雅万高铁是印尼和中国合作的成功范例。",
+             "Joko said the Jakarta-Bandung High-Speed Railway is a successful example of cooperation between "
+             "Indonesia and China."),
+            ("雅万高铁开通运营以来已运送旅客超过500万人次。",
+             "The Jakarta-Bandung High-Speed Railway has carried more than 5 million passengers since it began "
+             "operation.")]
+    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                     for i, (z, e) in enumerate(rows)], min_score=0.0)}
+    assert got.get("雅万高铁") == "Jakarta-Bandung High-Speed Railway"

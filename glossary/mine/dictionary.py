@@ -145,7 +145,21 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     out.update({"\x03" + k: frozenset() for k in proper})
     out.update({"\x04" + k: frozenset() for k in proper & common})
     out.update({"\x05" + k: frozenset(v) for k, v in name_words.items()})  # also an ordinary word (时代 era / Time)
+    out.update(_name_prefixes(name_words))
     return out
+
+
+def _name_prefixes(name_words: dict[str, set]) -> dict[str, frozenset[str]]:
+    """'\x06' + character → stems of the one-word proper names of 2–3 characters it starts (雅 → 雅加达 Jakarta,
+    万 → 万隆 Bandung): a short form of a pair of places keeps one character of each (雅万高铁 'Jakarta-Bandung
+    High-Speed Railway', 蒙内铁路 'Mombasa-Nairobi Railway')."""
+    acc: dict[str, set[str]] = {}
+    for word, senses in name_words.items():
+        if 2 <= len(word) <= 3:
+            for words in senses:
+                if len(words) == 1:
+                    acc.setdefault(word[0], set()).add(stem(next(iter(words))))
+    return {"\x06" + c: frozenset(v) for c, v in acc.items()}
 
 
 _PERSON = re.compile(r"^([A-Z][^\s,(/]*(?: [A-Za-z][^\s,(/]*){1,4}) \((?:c\. )?\d{3,4}")
@@ -272,6 +286,11 @@ def _prefix_entries(lines: list[tuple[str, str, str]]) -> dict[str, frozenset[st
             if 0 < len(stems) <= 3:
                 acc.setdefault(simp[0], set()).update(stems)
     return {"\x01" + c: frozenset(v) for c, v in acc.items()}
+
+
+def name_abbreviation_stems(ch: str) -> frozenset[str]:
+    """English stems of the one-word proper names a character can abbreviate (雅 → Jakarta; see _name_prefixes)."""
+    return cedict().get("\x06" + ch, frozenset())
 
 
 def abbreviation_stems(ch: str) -> frozenset[str]:

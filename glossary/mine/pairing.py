@@ -87,7 +87,7 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
                 covered |= m
         for i, c in enumerate(zh):
             if not covered >> i & 1:
-                for st in dictionary.abbreviation_stems(c):
+                for st in dictionary.abbreviation_stems(c) | dictionary.name_abbreviation_stems(c):
                     abbr[st] |= 1 << i
     return ZhProfile(zh, full, {k: tuple(v) for k, v in stems.items()}, masks, need, dict(py), dict(py1), latin,
                      dict(abbr), _translit_runs(zh))
