@@ -396,3 +396,40 @@ def test_short_form_of_two_place_names_matches_both_names():
     got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
                                      for i, (z, e) in enumerate(rows)], min_score=0.0)}
     assert got.get("雅万高铁") == "Jakarta-Bandung High-Speed Railway"
+
+
+def test_acronyms_spelled_like_stopwords_are_names():
+    """'US' and 'WHO' in capitals are acronyms, not the pronouns: 美国商务部 is the 'US Department of Commerce'.
+    A dictionary sense that is a capitalised stopword alone (美国: 'US') explains it; one inside a longer sense
+    does not (美元: 'US dollar' is not 'US')."""
+    from glossary.mine import dictionary
+    from glossary.mine.en_candidates import tokenize
+
+    us, who, them = tokenize("US WHO us")
+    assert not us.stop and us.acronym and not who.stop and them.stop
+    assert "us" in dictionary.gloss_stems("United States/USA/US")
+    assert "us" not in dictionary.gloss_stems("American dollar/US dollar")
+    from glossary.mine.pairing import local_spans, profile
+
+    text = "The US Department of Commerce expanded semiconductor export controls on China."
+    tokens = tokenize(text)
+    valid = {(a, b) for a in range(len(tokens)) for b in range(a, min(len(tokens), a + 8))}
+    _, a, b = local_spans(profile("美国商务部"), tokens, valid)[0]
+    assert text[tokens[a].start:tokens[b].end] == "US Department of Commerce"
+
+
+def test_full_form_is_preferred_over_its_acronym_with_the_acronym_a_variant():
+    """世界卫生组织 written 'WHO' alone scores higher locally than 'World Health Organization' followed by a title
+    (the span then ends inside a capitalised run); the full form it abbreviates is still the preferred term, the
+    acronym a variant, and no fragment ('World Health') is proposed as a competing translation."""
+    rows = [("世界卫生组织总干事谭德塞说，加沙没有一家医院能够完全运转。",
+             "World Health Organization Director-General Tedros Adhanom Ghebreyesus said no hospital in Gaza was "
+             "fully functional."),
+            ("世界卫生组织成员国同意继续就大流行协定进行谈判。",
+             "WHO member states agreed to continue negotiations on a pandemic agreement.")]
+    got = {c.zh: c for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                  for i, (z, e) in enumerate(rows)], min_score=0.0)}
+    c = got["世界卫生组织"]
+    assert c.en == "World Health Organization"
+    assert "WHO" in c.en_variants
+    assert not {"World Health", "Health Organization"} & set(c.en_variants)

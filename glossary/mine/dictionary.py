@@ -80,6 +80,9 @@ def gloss_stems(gloss: str, max_senses: int | None = None, refs: bool = True) ->
         sense = _PAREN.sub(" ", sense)
         for w in _WORD.findall(sense):
             lw = w.lower()
+            if lw in EN_STOPWORDS and len(w) >= 2 and w.isupper() and sense.strip() == w:
+                out.add(stem(lw))  # a whole sense in capitals is an acronym: 美国 'US' (not 美元 'US dollar')
+                continue
             if lw in EN_STOPWORDS or lw in ("abbr", "surname", "see", "also", "used", "name", "sb's"):
                 continue
             out.add(stem(lw))

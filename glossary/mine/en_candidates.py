@@ -42,9 +42,10 @@ def _word(t: str) -> tuple:
         parts = tuple(p.replace("'", "") for p in parts if p)
         if len(_WORDS) >= _WORDS_MAX:
             _WORDS.clear()
-        got = _WORDS[t] = (t, parts, tuple(stem(p) for p in parts), t.lower() in EN_STOPWORDS,
-                           t[0].isupper() or t[0].isdigit(),
-                           bool(_ACRONYM.match(t)) and sum(c.isupper() for c in t) >= 2)
+        acronym = bool(_ACRONYM.match(t)) and sum(c.isupper() for c in t) >= 2
+        got = _WORDS[t] = (t, parts, tuple(stem(p) for p in parts),
+                           t.lower() in EN_STOPWORDS and not acronym,  # 'US', 'WHO' are names, not 'us', 'who'
+                           t[0].isupper() or t[0].isdigit(), acronym)
     return got
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glossary.mine import dictionary, transliteration
-from glossary.mine.en_candidates import MAX_SPAN, EnToken, en_key
+from glossary.mine.en_candidates import MAX_SPAN, EnToken, acronym_matches, en_key, tokenize
 
 _LATIN = re.compile(r"[A-Za-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -372,6 +372,19 @@ class Pairing:
     def mean_local(self, k: str) -> float:
         return self.support[k] / max(1, len({s for s, *_ in self.places[k]}))
 
+    def _expansion_first(self, best: str, competing: list[str]) -> tuple[str, list[str]]:
+        """An acronym best supported only because it is written alone ('WHO' scores 1.0 where 'World Health
+        Organization Director-General' cuts a name) yields to the full form it abbreviates: the full form is the
+        preferred term, the acronym its variant."""
+        if not competing or not _is_acronym_form(self, best):
+            return best, competing
+        acr = self.surfaces[best].most_common(1)[0][0]
+        for k in competing:
+            surface = self.surfaces[k].most_common(1)[0][0]
+            if acronym_matches(acr, tokenize(surface)) and len(surface.split()) >= 2:
+                return k, [best] + [c for c in competing if c != k]
+        return best, competing
+
     def choose(self) -> tuple[str, list[str], float]:
         """(best key, competing translation keys, local score 0..1 averaged over occurrences)."""
         if not self.support:
@@ -392,10 +405,12 @@ class Pairing:
             nested = [c for c in competing if k in c or c in k]
             if nested:  # keep the better-supported span per occurrence (the longest that still fits)
                 c = nested[0]
-                if self.mean_local(k) > self.mean_local(c) + 0.05:
+                gain = self.mean_local(k) - self.mean_local(c)
+                if gain > 0.05 or (gain >= -0.05 and c in k):  # a tie: 'World Health Organization', not 'World Health'
                     competing[competing.index(c)] = k
                 continue
             competing.append(k)
+        best, competing = self._expansion_first(best, competing)
         group = [best] + competing
         tot = sum(max((per.get(k, 0.0) for k in group), default=0.0) for per in self.best_local.values())
         return best, competing, tot / max(1, self.n_occ)
