@@ -433,3 +433,28 @@ def test_full_form_is_preferred_over_its_acronym_with_the_acronym_a_variant():
     assert c.en == "World Health Organization"
     assert "WHO" in c.en_variants
     assert not {"World Health", "Health Organization"} & set(c.en_variants)
+
+
+def test_a_possessor_does_not_lead_a_name_span():
+    """'Tesla's Shanghai Gigafactory': the possessor is not part of the name of 上海超级工厂; an unexplained
+    capitalised word may lead a span, a possessive one may not. An explained possessive inside a name still
+    counts ('People's Bank of China' for 中国人民银行)."""
+    from glossary.mine.en_candidates import tokenize
+    from glossary.mine.pairing import local_spans, profile
+
+    def best(zh, text):
+        tokens = tokenize(text)
+        valid = {(a, b) for a in range(len(tokens)) for b in range(a, min(len(tokens), a + 8))}
+        spans = local_spans(profile(zh), tokens, valid)
+        return {text[tokens[a].start:tokens[b].end] for s, a, b in spans if s == spans[0][0]}
+
+    rows = [("特斯拉上海超级工厂今年交付了约95万辆汽车。",
+             "Tesla's Shanghai Gigafactory delivered about 950,000 vehicles this year."),
+            ("马斯克在社交媒体上称赞了上海超级工厂的效率。",
+             "Musk praised the efficiency of the Shanghai Gigafactory on social media.")]
+    assert not any(s.startswith("Tesla") for s in best("上海超级工厂", rows[0][1]))
+    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                     for i, (z, e) in enumerate(rows)], min_score=0.0)}
+    assert got.get("上海超级工厂") == "Shanghai Gigafactory"
+    assert "People's Bank of China" in best("中国人民银行", "The People's Bank of China decided to cut the "
+                                                          "reserve requirement ratio.")

@@ -306,6 +306,12 @@ def _name_word(tokens: list[EnToken], k: int) -> bool:
     return 0 <= k < len(tokens) and tokens[k].cap and not tokens[k].stop and not tokens[k].text[:1].isdigit()
 
 
+def _lead_word(tokens: list[EnToken], k: int) -> bool:
+    """An unexplained word may lead a span when it is part of a capitalised name and not a possessor
+    ("Tesla's Shanghai Gigafactory" is Tesla's factory, not its name)."""
+    return _name_word(tokens, k) and not tokens[k].text.endswith(("'s", "’s"))
+
+
 def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]] | int) -> list[tuple[float, int, int]]:
     """Scored English spans of one aligned segment for one zh term, best first (near-best only).
     valid: the segment's valid spans, as a set of (a, b) or as en_candidates.valid_span_bits."""
@@ -322,7 +328,7 @@ def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]]
             if k2 - k1 >= 10:
                 break
             for a in (k1, k1 - 1, k1 - 2):
-                if a != k1 and (not all(_name_word(tokens, k) for k in range(a, k1))
+                if a != k1 and (not all(_lead_word(tokens, k) for k in range(a, k1))
                                 or _name_word(tokens, a - 1) and not tokens[a].brk):
                     continue  # filler words extend a name to its start, or not at all
                 for b in (k2, k2 + 1, k2 + 2):
