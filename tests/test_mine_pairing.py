@@ -458,3 +458,22 @@ def test_a_possessor_does_not_lead_a_name_span():
     assert got.get("上海超级工厂") == "Shanghai Gigafactory"
     assert "People's Bank of China" in best("中国人民银行", "The People's Bank of China decided to cut the "
                                                           "reserve requirement ratio.")
+
+
+def test_an_acronym_spelling_a_dictionary_name_translates_it():
+    """CC-CEDICT glosses 亚投行 'Asian Infrastructure Investment Bank' (no acronym); the press writes 'AIIB'. The
+    initials of a proper name's sense are an acronym that explains the word (and, as for WTO, alone the whole
+    word); a family-name reading is untouched ('Putin' still names 普京)."""
+    from glossary.mine import dictionary
+    from glossary.mine.en_candidates import tokenize
+    from glossary.mine.pairing import local_spans, profile
+
+    assert "aiib" in dictionary.name_initials("亚投行")
+    text = "AIIB President Jin Liqun said the bank has approved more than 250 projects."
+    tokens = tokenize(text)
+    valid = {(a, b) for a in range(len(tokens)) for b in range(a, min(len(tokens), a + 8))}
+    s, a, b = local_spans(profile("亚投行"), tokens, valid)[0]
+    assert text[tokens[a].start:tokens[b].end] == "AIIB" and s >= 0.8  # 0.85: a title follows (AIIB President)
+    putin = tokenize("Putin met Xi Jinping.")
+    s, a, b = local_spans(profile("普京"), putin, {(a, b) for a in range(len(putin)) for b in range(a, len(putin))})[0]
+    assert (a, b) == (0, 0)

@@ -116,6 +116,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     proper: set[str] = set()
     common: set[str] = set()
     name_words: dict[str, set[str]] = {}
+    initials: dict[str, set[str]] = {}
     with gzip.open(source or _source_path(), "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -138,6 +139,7 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
                     name_words.setdefault(simp, set()).update(
                         frozenset(fold_word(w) for w in _WORD.findall(_PAREN.sub(" ", _name_head(sense)))
                                   if w.lower() not in EN_STOPWORDS) for sense in m.group(4).split("/"))
+                    initials.setdefault(simp, set()).update(_initials(m.group(4)))
                     sur = _person_surname(m.group(4), m.group(3))
                     if sur:
                         surnames.setdefault(simp, set()).add(sur)
@@ -149,7 +151,24 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     out.update({"\x04" + k: frozenset() for k in proper & common})
     out.update({"\x05" + k: frozenset(v) for k, v in name_words.items()})  # also an ordinary word (时代 era / Time)
     out.update(_name_prefixes(name_words))
+    out.update({"\x07" + k: frozenset(v) for k, v in initials.items() if v})
     return out
+
+
+def _initials(gloss: str) -> set[str]:
+    """Stems of the acronyms a proper name's senses spell: 'Asian Infrastructure Investment Bank' → aiib (the
+    press writes 亚投行 as 'AIIB'); names of two or more capitalised content words only."""
+    out = set()
+    for sense in gloss.split("/"):
+        words = [w for w in _WORD.findall(_PAREN.sub(" ", _name_head(sense))) if w.lower() not in EN_STOPWORDS]
+        if len(words) >= 2 and all(w[:1].isupper() for w in words):
+            out.add(stem("".join(w[0] for w in words).lower()))
+    return out
+
+
+def name_initials(word: str) -> frozenset[str]:
+    """Stems of the acronyms spelled by the initials of `word`'s proper-name senses (亚投行 → aiib)."""
+    return cedict().get("\x07" + word, frozenset())
 
 
 def _name_prefixes(name_words: dict[str, set]) -> dict[str, frozenset[str]]:

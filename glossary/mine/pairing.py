@@ -67,6 +67,8 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
     for pid, (i, j, ss) in enumerate(pcs):
         masks.append(_mask(i, j))
         need.append(1 if j - i < 2 or (sur and ss is sur) else max(1, min(2, dictionary.sense_words(zh[i:j]))))
+        if j - i >= 2 and not (sur and ss is sur):
+            ss = ss | dictionary.name_initials(zh[i:j])  # 亚投行 ~ AIIB (Asian Infrastructure Investment Bank)
         for s in ss:
             stems[s].append(pid)
     py: dict[str, int] = defaultdict(int)
