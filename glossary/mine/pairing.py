@@ -64,6 +64,7 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
     sur = dictionary.surname_stems(zh) if whole else frozenset()
     if sur:  # a person is named by the family name alone: one word covers the whole name
         pcs = pcs + [(0, len(zh), sur)]
+    pcs = _with_heads(pcs)
     for pid, (i, j, ss) in enumerate(pcs):
         masks.append(_mask(i, j))
         need.append(1 if j - i < 2 or (sur and ss is sur) else max(1, min(2, dictionary.sense_words(zh[i:j]))))
@@ -93,6 +94,13 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
                     abbr[st] |= 1 << i
     return ZhProfile(zh, full, {k: tuple(v) for k, v in stems.items()}, masks, need, dict(py), dict(py1), latin,
                      dict(abbr), _translit_runs(zh))
+
+
+def _with_heads(pcs: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int, frozenset[str]]]:
+    """A two-character word also means what its head (second) character says, as dictionary.exact_cover reads it:
+    电动|汽车 ~ 'electric vehicle' (汽车 is glossed car, automobile, bus; 车 vehicle)."""
+    single = {i: ss for i, j, ss in pcs if j - i == 1}
+    return [(i, j, ss | single[j - 1]) if j - i == 2 and j - 1 in single else (i, j, ss) for i, j, ss in pcs]
 
 
 _ZH_UNITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
