@@ -28,10 +28,6 @@ def _generated(n: int) -> list[SegmentPair]:
 def test_two_workers_give_the_serial_candidates_exactly(monkeypatch):
     monkeypatch.setattr(workers, "MIN_BLOCK", 100)  # many blocks: terms and facts from both workers, interleaved
     monkeypatch.setattr(workers, "FACT_BLOCK", 300)  # English facts collected early, in several ranges
-    monkeypatch.setattr(workers, "MIN_COLLECT_CHUNK", 40)  # n-gram counts in many shards, merged in order
-    monkeypatch.setattr(workers, "COLLECT_CHUNKS_PER_WORKER", 20)
-    monkeypatch.setattr(miner, "PARALLEL_SCORING", 10)  # scoring in forked workers too
-    monkeypatch.setattr(miner, "MIN_SCORE_CHUNK", 15)
     pairs = _generated(1500)
     serial = miner.mine(pairs, workers=1)
     parallel = miner.mine(pairs, workers=2)
@@ -137,28 +133,3 @@ def test_workers_die_with_a_killed_parent(tmp_path):
     finally:
         if p.poll() is None:
             p.kill()
-
-
-def test_merged_shards_count_exactly_as_one_pass():
-    """Collected.merge: frequencies, boundary contexts (marks renumbered, first-seen order kept), tags,
-    first-occurrence flags and occurrences equal those of one pass over the same segments."""
-    from glossary.mine import zh_candidates as zhc
-
-    texts = [zh for zh, _ in generate.pairs(400, 7)[:400]]
-    segs = [(ws, [zhc.word_tag(w)[0] for w in ws]) for ws in map(zhc.cut_words, texts)]
-    whole_stats, whole_occ = zhc.collect_part(segs).finish()
-    total = zhc.Collected()
-    for lo, hi in ((0, 37), (37, 38), (38, 200), (200, 400)):
-        total.merge(zhc.collect_part(segs[lo:hi], lo))
-    stats, occ = total.finish()
-    assert list(stats) == list(whole_stats) and list(occ.items()) == list(whole_occ.items())
-    renumbered = 0
-    for z, st in stats.items():
-        w = whole_stats[z]
-        assert (st.freq, st.words, st.nominal, st.loose_edge, st.max_parent, st.entropy, st.cvalue) == \
-            (w.freq, w.words, w.nominal, w.loose_edge, w.max_parent, w.entropy, w.cvalue)
-        assert list(st.left.items()) == list(w.left.items()) and list(st.right.items()) == list(w.right.items())
-        assert list(st.tags.items()) == list(w.tags.items())
-        if whole_occ[z][0][0] < 200 <= whole_occ[z][-1][0]:
-            renumbered += any(isinstance(k, int) for k in st.left) and any(isinstance(k, int) for k in st.right)
-    assert renumbered > 20  # terms counted in two shards, with boundary marks in both

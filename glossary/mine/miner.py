@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable
 
@@ -11,8 +10,7 @@ from glossary.data import Candidate, Evidence, SegmentPair
 from glossary.mine import en_candidates as enc
 from glossary.mine import dictionary, pairing, scoring, transliteration, variants
 from glossary.mine import zh_candidates as zhc
-from glossary.mine.workers import (EnTokens, early_facts, fallback_chunk, forked_map, jobs, make_pool, pair_all,
-                                   zh_collect)
+from glossary.mine.workers import EnTokens, early_facts, fallback_chunk, jobs, make_pool, pair_all, zh_collect
 from glossary.text.normalize import norm_key, to_simplified
 
 DEFAULT_MIN_SCORE = 0.55  # meets precision >= 0.85 on the seeds and the held-out news genre (make eval-mine)
@@ -129,27 +127,33 @@ def mine(
     en_segs = _segment_docs(en_lower, wanted)
     del en_lower
 
-    ctx = _ScoreContext(chosen, stats, occ, en_segs, paren, seen_acr, zh_norm.__getitem__, en_text, en_toks,
-                        min_score)
-    zs = list(chosen)
-    size = max(MIN_SCORE_CHUNK, -(-len(zs) // (max(1, workers) * SCORE_CHUNKS_PER_WORKER)))
-    chunks = [zs[i : i + size] for i in range(0, len(zs), size)]
-    use = workers if len(zs) >= PARALLEL_SCORING else 1
     scored: list[tuple[float, str]] = []
-    found_acronyms: dict[str, list[str]] = {}
-    for part, got in zip(chunks, forked_map(_score_chunk, chunks, ctx, use)):
-        for z, (sig, score, local, d, joint, acrs) in zip(part, got):
-            pr, best, competing, _ = chosen[z]
-            pr.signals = sig
-            chosen[z] = (pr, best, competing, local, d, joint, score)
-            scored.append((score, z))
-            if acrs is not None:
-                found_acronyms[z] = acrs
-    del ctx
+    zh_of = zh_norm.__getitem__  # the simplified zh text of a segment
+    for z, (pr, best, competing, local) in chosen.items():
+        st = stats[z]
+        zsegs = {si for si, _, _ in occ[z]}
+        esegs = set().union(*(en_segs.get(_token_key(s), set()) for k in [best, *competing]
+                              for s in pr.surfaces[k]),
+                            *(en_segs.get(_token_key(a), set()) for a in paren.get(best, ())))  # its acronym
+        joint = len(zsegs & esegs)
+        d = pairing.dice(joint, len(zsegs), len(esegs))
+        forms = [variants.preferred_surface(pr.surfaces[best])]
+        acrs = variants.link_acronyms(forms, paren, Counter())
+        acr = bool(acrs)
+        local = scoring.acronym_local(local, pr, [best, *competing], occ[z], en_toks, acrs)
+        partial = scoring.partial_name(occ[z], pr.places[best], zh_of, en_text)
+        sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, acr, partial,
+                              scoring.cut_share(pr.places[best], en_text, occ[z], zh_of),
+                              scoring.overrun_share(pr.places[best], en_text, occ[z], zh_of),
+                              scoring.left_cut_share(pr.places[best], en_text) if st.nominal else 0.0)
+        score = scoring.score(sig)
+        pr.signals = sig
+        chosen[z] = (pr, best, competing, local, d, joint, score)
+        scored.append((score, z))
     scored.sort(key=lambda x: (-x[0], x[1]))
 
     accepted = _resolve_nesting([z for s, z in scored if s >= min_score], chosen, stats)
-    cands = [_candidate(z, chosen[z], stats[z], occ[z], (), pairs, seg_ids, paren, seen_acr, found_acronyms.get(z))
+    cands = [_candidate(z, chosen[z], stats[z], occ[z], (), pairs, seg_ids, paren, seen_acr)
              for z in accepted]
     cands = _merge_same_translation(cands)
     dups = variants.near_duplicates([(c.zh, c.en) for c in cands])
@@ -159,57 +163,6 @@ def mine(
     if limit is not None:
         cands = cands[:limit]
     return cands
-
-
-SCORE_CHUNKS_PER_WORKER = 8  # scoring work units per worker
-MIN_SCORE_CHUNK = 200  # terms
-PARALLEL_SCORING = 2000  # terms; below, scoring stays in this process
-
-
-@dataclass
-class _ScoreContext:
-    """What scoring a paired term reads (shared with forked scoring workers, never sent)."""
-
-    chosen: dict
-    stats: dict
-    occ: dict
-    en_segs: dict
-    paren: dict
-    seen_acr: Counter
-    zh_of: Callable[[int], str]
-    en_text: list
-    en_toks: EnTokens
-    min_score: float
-
-
-def _score_chunk(zs: list[str], c: _ScoreContext) -> list[tuple]:
-    """(signals, score, local, dice, joint, acronyms) per paired term; acronyms (variants.link_acronyms of its
-    English forms, for its candidate) only for a term that scores min_score or more, else None."""
-    out = []
-    for z in zs:
-        pr, best, competing, local = c.chosen[z]
-        st, places = c.stats[z], c.occ[z]
-        zsegs = {si for si, _, _ in places}
-        esegs = set().union(*(c.en_segs.get(_token_key(s), set()) for k in [best, *competing]
-                              for s in pr.surfaces[k]),
-                            *(c.en_segs.get(_token_key(a), set()) for a in c.paren.get(best, ())))  # its acronym
-        joint = len(zsegs & esegs)
-        d = pairing.dice(joint, len(zsegs), len(esegs))
-        forms = [variants.preferred_surface(pr.surfaces[best])]
-        acrs = variants.link_acronyms(forms, c.paren, Counter())
-        local = scoring.acronym_local(local, pr, [best, *competing], places, c.en_toks, acrs)
-        partial = scoring.partial_name(places, pr.places[best], c.zh_of, c.en_text)
-        sig = scoring.signals(z, st, forms[0], pr.surfaces[best], local, d, joint, bool(acrs), partial,
-                              scoring.cut_share(pr.places[best], c.en_text, places, c.zh_of),
-                              scoring.overrun_share(pr.places[best], c.en_text, places, c.zh_of),
-                              scoring.left_cut_share(pr.places[best], c.en_text) if st.nominal else 0.0)
-        score = scoring.score(sig)
-        linked = None
-        if score >= c.min_score:
-            linked = variants.link_acronyms([variants.preferred_surface(pr.surfaces[k]) for k in [best, *competing]],
-                                            c.paren, c.seen_acr)
-        out.append((sig, score, local, d, joint, linked))
-    return out
 
 
 def _resolve_nesting(zs: list[str], chosen: dict, stats: dict) -> list[str]:
@@ -275,8 +228,7 @@ def _carries(longer: str, shorter: str, share: float = 0.6) -> bool:
     return bool(words) and sum(w in have for w in words) >= share * len(words)
 
 
-def _candidate(z, ch, st, places, zh_toks, pairs, seg_ids, paren, seen_acr, linked=None) -> Candidate:
-    """The candidate of a scored term. linked: variants.link_acronyms of its English forms when known."""
+def _candidate(z, ch, st, places, zh_toks, pairs, seg_ids, paren, seen_acr) -> Candidate:
     pr, best, competing, local, d, joint, score = ch
     forms = [variants.preferred_surface(pr.surfaces[k]) for k in [best, *competing]]
     en_variants = []
@@ -284,9 +236,7 @@ def _candidate(z, ch, st, places, zh_toks, pairs, seg_ids, paren, seen_acr, link
         for s, _ in pr.surfaces[k].most_common():
             if s not in en_variants and s != forms[0]:
                 en_variants.append(s)
-    if linked is None:
-        linked = variants.link_acronyms(forms, paren, seen_acr)
-    acronyms = [a for a in linked if enc.en_key(a) != best]
+    acronyms = [a for a in variants.link_acronyms(forms, paren, seen_acr) if enc.en_key(a) != best]
     zh_variants: list[str] = []
     occurrences: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for si, a, b in places:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from glossary.mine import dictionary, transliteration
 from glossary.mine import zh_candidates as zhc
@@ -277,7 +276,6 @@ def overrun_share(en_places: list[tuple], en_text, zh_places: list[tuple[int, in
     return n / len(en_places)
 
 
-@lru_cache(maxsize=200_000)  # the same neighbour and word recur over a term's occurrences and across terms
 def _next_explained(zh_next: str, word: str) -> bool:
     """The English word is the translation (dictionary) or the sound (pinyin, transliteration) of a word that
     starts the zh text `zh_next`: the zh neighbour of the term, so the English name boundary is the term's own."""

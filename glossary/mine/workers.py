@@ -136,43 +136,6 @@ def make_pool(workers: int, user_words: list[str], en_text: list[str]):
             setattr(main, k, v)
 
 
-_SHARED: dict = {}  # set in the parent just before forking a forked_map pool: the context its tasks read
-
-
-def _init_shared(parent: int) -> None:
-    """Pool initializer of forked_map (forked process): the context is inherited; exit when the parent dies."""
-    import threading
-
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _call_shared(job: tuple):
-    fn, task = job
-    return fn(task, _SHARED["ctx"])
-
-
-def forked_map(fn: Callable, tasks: list, ctx, processes: int) -> list:
-    """[fn(task, ctx) for task in tasks], in `processes` freshly forked workers that inherit `ctx` (nothing of
-    it is pickled; only fn's results travel back), or here when there is one process or no fork. fn must be a
-    module-level function."""
-    if processes <= 1 or len(tasks) <= 1 or not _can_fork():
-        return [fn(t, ctx) for t in tasks]
-    import gc
-
-    _SHARED["ctx"] = ctx
-    gc.freeze()  # the workers' collections do not touch (and copy) the parent's pages
-    try:
-        pool = get_context("fork").Pool(processes, _init_shared, (os.getpid(),))
-    finally:
-        gc.unfreeze()
-        _SHARED.clear()
-    try:
-        return list(pool.imap(_call_shared, [(fn, t) for t in tasks]))
-    finally:
-        pool.terminate()
-        pool.join()
-
-
 def _warm() -> None:
     """Load what every worker needs (jieba, CC-CEDICT and its derived tables) once, before forking."""
     zhc.cut_words("中国")
