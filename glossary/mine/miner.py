@@ -10,7 +10,7 @@ from glossary.data import Candidate, Evidence, SegmentPair
 from glossary.mine import en_candidates as enc
 from glossary.mine import dictionary, pairing, scoring, transliteration, variants
 from glossary.mine import zh_candidates as zhc
-from glossary.mine.workers import EnTokens, early_facts, fallback_chunk, jobs, make_pool, pair_all, zh_collect
+from glossary.mine.workers import EnTokens, early_facts, fallback_chunk, jobs, make_pool, pair_all, zh_segments
 from glossary.text.normalize import norm_key, to_simplified
 
 DEFAULT_MIN_SCORE = 0.55  # meets precision >= 0.85 on the seeds and the held-out news genre (make eval-mine)
@@ -18,6 +18,23 @@ MIN_TERMHOOD = 0.2
 PARALLEL_THRESHOLD = 20_000  # segments; below, workers do not pay (spawned: ~4 CPU-s start-up each; forked: not re-measured)
 MERGE_MIN_TERMHOOD = 0.3
 MAX_VARIANT_EXTRA = 2  # characters a zh variant may add (重庆市, 西部陆海新通道); more is another term
+
+
+def _noting_crossings(segments, texts: list[str], crossing: dict):
+    """Pass (words, tags) per segment through, noting the dictionary words jieba cut across (碳中|和) and joining
+    two lone characters jieba's dictionary lists together as a name (中|越 → 中越 China-Vietnam: jieba knows the
+    word but with so low a count that it cuts it apart). texts: the segments' texts, searched once up front so
+    that only the few segments with a hit are looked at word by word."""
+    pairs = zhc.country_pair_segments(texts)
+    found = dictionary.word_matches(texts)
+    for si, (words, tags) in enumerate(segments):
+        if si in pairs:
+            words, tags = zhc.join_split_names(words, tags)
+        here = found.get(si)
+        if here:
+            for w, a, b in dictionary.crossing_words(words, here):
+                crossing[w].append((si, a, b))
+        yield words, tags
 
 
 def _segment_docs(en_lower: list[str], keys: Iterable[str]) -> dict[str, set[int]]:
@@ -91,10 +108,11 @@ def mine(
             done[0] += k
             step("tokenise", done[0], n)
 
-        counted = zh_collect(zh_norm, pool, tick)  # n-gram counting queued first (the pool cuts and counts)
+        crossing: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # dictionary words jieba cut across
+        segments = _noting_crossings(zh_segments(zh_norm, pool, tick), zh_norm, crossing)  # jieba queued first
         names = pool.apply_async(_name_sources, (zh_norm,)) if pool is not None else None
         facts = early_facts(n, pool) if pool is not None else None
-        stats, occ, crossing = counted()  # merged here as shards come in; crossing: words jieba cut across
+        stats, occ = zhc.collect_words(segments)  # collects while the pool cuts, then finds names and facts
         step("tokenise", n, n)
         _add_name_candidates(zh_norm, stats, occ, names.get() if names is not None else None, crossing)
         scoring.names_follow(stats, occ)

@@ -1,5 +1,5 @@
 """Worker processes for mining: how many, a forked (or spawned) pool, each process's English tokens, and the
-units of work they run — jieba cutting and n-gram counting, pairing blocks, English facts, the co-occurrence fallback."""
+units of work they run — jieba cutting, pairing blocks, English facts, the co-occurrence fallback."""
 
 from __future__ import annotations
 
@@ -141,79 +141,29 @@ def _warm() -> None:
     zhc.cut_words("中国")
     dictionary.cedict()
     dictionary.pieces("中国")
-    dictionary.word_matches(["中国"])
-    zhc.country_pair_segments(["中国"])
 
 
-def _noting_crossings(segments, texts: list[str], crossing: dict, first: int = 0):
-    """Pass (words, tags) per segment through, noting the dictionary words jieba cut across (碳中|和) and joining
-    two lone characters jieba's dictionary lists together as a name (中|越 → 中越 China-Vietnam: jieba knows the
-    word but with so low a count that it cuts it apart). texts: the segments' texts, searched once up front so
-    that only the few segments with a hit are looked at word by word; segments are numbered from `first`."""
-    pairs = zhc.country_pair_segments(texts)
-    found = dictionary.word_matches(texts)
-    for si, (words, tags) in enumerate(segments):
-        if si in pairs:
-            words, tags = zhc.join_split_names(words, tags)
-        here = found.get(si)
-        if here:
-            for w, a, b in dictionary.crossing_words(words, here):
-                crossing[w].append((first + si, a, b))
-        yield words, tags
+def _cut_chunk(chunk: list[str]) -> list[list[str]]:
+    return [zhc.cut_words(z) for z in chunk]
 
 
-def _tagged(texts: list[str], tick: Callable[[int], None] | None = None, step: int = 1000):
-    """(jieba words, POS tags) per text, streamed; tick(k) after each `step` texts."""
+def zh_segments(zh: list[str], pool, tick: Callable[[int], None] | None = None):
+    """(words, POS tags) per segment, streamed in order: jieba runs in the pool (when there is one, the chunks
+    queued at once, ahead of later pool work) while the caller consumes; tags are looked up here, once per
+    distinct word."""
+    step = 1000
+    chunks = [zh[i : i + step] for i in range(0, len(zh), step)]
+    cut = pool.imap(_cut_chunk, chunks) if pool is not None else map(_cut_chunk, chunks)
     tag = zhc.word_tag
-    for k, z in enumerate(texts, 1):
-        ws = zhc.cut_words(z)
-        yield ws, [tag(w)[0] for w in ws]
-        if tick and k % step == 0:
-            tick(step)
-    if tick and len(texts) % step:
-        tick(len(texts) % step)
 
-
-def _collect_chunk(task: tuple, tick: Callable[[int], None] | None = None) -> tuple:
-    """One unit of the zh n-gram counting (a pool task): texts numbered from `first` cut, tagged, searched for
-    the dictionary words jieba cut across, and counted (zh_candidates.collect_part)."""
-    first, texts = task
-    crossing: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    part = zhc.collect_part(_noting_crossings(_tagged(texts, tick), texts, crossing, first), first)
-    return part, dict(crossing)
-
-
-COLLECT_CHUNKS_PER_WORKER = 6  # n-gram counting units per worker: fewer, larger shards merge faster
-MIN_COLLECT_CHUNK = 2000  # segments
-
-
-def zh_collect(zh: list[str], pool, tick: Callable[[int], None] | None = None) -> Callable[[], tuple]:
-    """Count every zh n-gram: returns a function giving (stats, occ, crossing) — zh_candidates.collect_words's
-    termhood statistics and occurrences, and the dictionary words jieba cut across ({word: [(segment, start,
-    end)]}). With a pool the segment ranges are queued at once (ahead of pool work queued after this call) and
-    the function merges the shards in segment order as they come in; without, it counts in one pass."""
-    if pool is None:
-        def serial() -> tuple:
-            part, cross = _collect_chunk((0, zh), tick)
-            return (*part.finish(), defaultdict(list, cross))
-
-        return serial
-    size = max(MIN_COLLECT_CHUNK, -(-len(zh) // (pool._processes * COLLECT_CHUNKS_PER_WORKER)))
-    tasks = [(lo, zh[lo : lo + size]) for lo in range(0, len(zh), size)]
-    results = pool.imap(_collect_chunk, tasks)
-
-    def merged() -> tuple:
-        total = zhc.Collected()
-        crossing: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        for (_, texts), (part, cross) in zip(tasks, results):
-            total.merge(part)
-            for w, places in cross.items():
-                crossing[w].extend(places)
+    def stream():
+        for got in cut:
+            for ws in got:
+                yield ws, [tag(w)[0] for w in ws]
             if tick:
-                tick(len(texts))
-        return (*total.finish(), crossing)
+                tick(len(got))
 
-    return merged
+    return stream()
 
 
 def _pair_one(z: str, n_places: int, segs: tuple[int, ...], en: EnTokens):

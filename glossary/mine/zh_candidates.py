@@ -337,6 +337,7 @@ def entropy(c: Counter) -> float:
 # noun-like (NOMINAL_TAGS), a function word or punctuation (closes a phrase), can start a noun phrase (a noun-like
 # word or a two-character adjective: 清洁|能源)
 _FLAGS: dict[tuple[str, str], tuple[bool, ...]] = {}
+_EDGE_MARKS: list[str] = []  # "<1>", "<2>" ...: one shared string per boundary context number
 
 
 def _flags(word: str, tag: str) -> tuple[bool, ...]:
@@ -353,11 +354,11 @@ def _flags(word: str, tag: str) -> tuple[bool, ...]:
     return got
 
 
-def edge_mark(k: int) -> int:
-    """The context recorded for the k-th occurrence of a candidate at a boundary (segment edge, punctuation):
-    the number k itself, distinct per occurrence and never equal to a word (words are strings), so a shard's
-    marks renumber by adding the occurrences counted before it (Collected.merge)."""
-    return k
+def edge_mark(k: int) -> str:
+    marks = _EDGE_MARKS
+    while len(marks) <= k:
+        marks.append("<%d>" % len(marks))
+    return marks[k]
 
 
 def collect(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, Termhood], dict[str, list[tuple[int, int, int]]]]:
@@ -368,86 +369,13 @@ def collect(segment_tokens: list[list[ZhToken]]) -> tuple[dict[str, Termhood], d
 def collect_words(segments) -> tuple[dict[str, Termhood], dict[str, list[tuple[int, int, int]]]]:
     """collect() over (words, tags) per segment (offsets are the words' cumulative lengths): the same n-grams
     as ngrams(), with word flags computed once per distinct (word, tag)."""
-    return collect_part(segments).finish()
-
-
-@dataclass
-class Collected:
-    """The raw n-gram counts of a run of segments (collect_part), before the corpus-wide finish: shards counted
-    apart (in worker processes) merge, in segment order, into exactly the counts of one pass."""
-
-    stats: dict = field(default_factory=dict)  # text → Termhood (freq, contexts, tags; no entropy yet)
-    occ: dict = field(default_factory=dict)  # text → [(segment, start, end)]
-    lefts: dict = field(default_factory=dict)  # word → the distinct words seen before it (productivity)
-    rights: dict = field(default_factory=dict)  # word → the distinct words seen after it
-
-    def merge(self, part: "Collected") -> None:
-        """Add the counts of the segments right after these (a later shard): its first occurrences come after
-        every one counted here, so a candidate new here keeps the shard's entry as it is, and the boundary marks
-        of one seen before shift by the occurrences counted before (edge_mark)."""
-        stats, occ = self.stats, self.occ
-        for text, st in part.stats.items():
-            mine = stats.get(text)
-            if mine is None:
-                stats[text] = st
-                continue
-            base = mine.freq
-            mine.freq += st.freq
-            _add_contexts(mine.left, st.left, base)
-            _add_contexts(mine.right, st.right, base)
-            mine.tags.update(st.tags)
-        for text, places in part.occ.items():
-            have = occ.get(text)
-            if have is None:
-                occ[text] = places
-            else:
-                have.extend(places)
-        for mine_sets, theirs in ((self.lefts, part.lefts), (self.rights, part.rights)):
-            for w, ws in theirs.items():
-                have = mine_sets.get(w)
-                if have is None:
-                    mine_sets[w] = ws
-                else:
-                    have |= ws
-
-    def finish(self) -> tuple[dict[str, Termhood], dict[str, list[tuple[int, int, int]]]]:
-        """Corpus-wide termhood (nesting, productive words, one-off compounds, boundary entropy, C-value) and
-        the occurrences."""
-        stats = self.stats
-        before = {w: len(v) for w, v in self.rights.items()}
-        after = {w: len(v) for w, v in self.lefts.items()}
-        self.lefts = self.rights = {}
-        _nesting(stats, before, after)
-        from glossary.mine.dictionary import composable
-
-        for text, st in stats.items():
-            if st.nominal:  # a one-off compound of dictionary words (清洁|能源, 居民|消费|价格|指数)
-                st.nominal = st.freq == 1 and composable(text)
-            st.entropy = min(entropy(st.left), entropy(st.right))
-            st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
-        occ: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        occ.update(self.occ)
-        return stats, occ
-
-
-def _add_contexts(mine: Counter, theirs: Counter, base: int) -> None:
-    """Counter.update(theirs), boundary marks (ints) shifted by `base` occurrences."""
-    get = mine.get
-    for k, v in theirs.items():
-        if k.__class__ is int:
-            k += base
-        mine[k] = get(k, 0) + v
-
-
-def collect_part(segments, first: int = 0) -> Collected:
-    """The raw counts of (words, tags) per segment, the segments numbered from `first` (finish() or merge())."""
     stats: dict[str, Termhood] = {}
     occ: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     lefts: dict[str, set] = defaultdict(set)
     rights: dict[str, set] = defaultdict(set)
     flags = _FLAGS
     new = Counter.__new__
-    for si, (words, tags) in enumerate(segments, first):
+    for si, (words, tags) in enumerate(segments):
         n = len(words)
         fl = [flags.get((w, t)) or _flags(w, t) for w, t in zip(words, tags)]
         starts = [0] * (n + 1)
@@ -487,8 +415,8 @@ def collect_part(segments, first: int = 0) -> Collected:
                                 and all(fl[k][6] for k in range(i + 1, j)):
                             st.nominal = True  # decided once, at the first occurrence: only one-offs keep it
                 st.freq += 1
-                st.left[st.freq if i == 0 or fl[i - 1][0] else words[i - 1]] += 1  # edge_mark(freq) at an edge
-                st.right[st.freq if j + 1 == n or fl[j + 1][0] else words[j + 1]] += 1
+                st.left[edge_mark(st.freq) if i == 0 or fl[i - 1][0] else words[i - 1]] += 1
+                st.right[edge_mark(st.freq) if j + 1 == n or fl[j + 1][0] else words[j + 1]] += 1
                 st.tags[tags[i] if j == i else "ngram"] += 1
                 occ[text].append((si, starts[i], starts[j + 1]))
         for k in _split_names(words, tags):  # 何|亚东, 刘|爱华: a person's name jieba cut after the surname
@@ -500,11 +428,22 @@ def collect_part(segments, first: int = 0) -> Collected:
             if st is None:
                 st = stats[text] = Termhood(words=1, left=new(Counter), right=new(Counter), tags=new(Counter))
             st.freq += 1
-            st.left[st.freq if k == 0 or fl[k - 1][0] else words[k - 1]] += 1
-            st.right[st.freq if k + 2 == n or fl[k + 2][0] else words[k + 2]] += 1
+            st.left[edge_mark(st.freq) if k == 0 or fl[k - 1][0] else words[k - 1]] += 1
+            st.right[edge_mark(st.freq) if k + 2 == n or fl[k + 2][0] else words[k + 2]] += 1
             st.tags["nr"] += 1
             places.append((si, starts[k], starts[k + 2]))
-    return Collected(stats, dict(occ), dict(lefts), dict(rights))
+    before = {w: len(v) for w, v in rights.items()}
+    after = {w: len(v) for w, v in lefts.items()}
+    del lefts, rights
+    _nesting(stats, before, after)
+    from glossary.mine.dictionary import composable
+
+    for text, st in stats.items():
+        if st.nominal:  # a one-off compound of dictionary words (清洁|能源, 居民|消费|价格|指数)
+            st.nominal = st.freq == 1 and composable(text)
+        st.entropy = min(entropy(st.left), entropy(st.right))
+        st.cvalue = math.log2(1 + len(text)) * (st.freq - st.max_parent)
+    return stats, occ
 
 
 # Common one-character family names (the large majority of the population carries one of these).
