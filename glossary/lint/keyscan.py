@@ -414,20 +414,28 @@ def _objects_bulk(starts: np.ndarray, ends: np.ndarray, values: list[tuple], vie
         ends = ends + shift[np.searchsorted(at, ends - 1, "right")]
     out: list[Match] = []
     add = out.append
-    n = len(text)
     for o_start, o_end, value in zip(starts.tolist(), ends.tolist(), values):
-        surface = text[o_start:o_end]
-        picked = value[2] or _pick_target(value[1], surface)
-        if picked is None:
-            continue
-        ci, ti, form, acronym = picked
-        if o_end < n and text[o_end] in "'\u2019":
-            o_end = _possessive_end(text, o_end)
-            surface = text[o_start:o_end]
-        concept = concepts[ci]
-        add(Match(o_start + offset, o_end + offset, surface, "en", concept, concept.entry.terms[ti], form, acronym,
-                  file))
+        m = _match_object(o_start, o_end, value, text, concepts, offset, file)
+        if m is not None:
+            add(m)
     return out
+
+
+def _match_object(o_start: int, o_end: int, value: tuple, text: str, concepts: list[Concept], offset: int,
+                  file) -> Match | None:
+    """The Match for one key hit at original offsets (None when no target of the key fits its surface); a
+    possessive after it is kept with the surface."""
+    surface = text[o_start:o_end]
+    picked = value[2] or _pick_target(value[1], surface)
+    if picked is None:
+        return None
+    ci, ti, form, acronym = picked
+    if o_end < len(text) and text[o_end] in "'\u2019":
+        o_end = _possessive_end(text, o_end)
+        surface = text[o_start:o_end]
+    concept = concepts[ci]
+    return Match(o_start + offset, o_end + offset, surface, "en", concept, concept.entry.terms[ti], form, acronym,
+                 file)
 
 
 def _objects(loud: list[tuple[int, int, tuple]], view: View, text: str, concepts: list[Concept], offset: int,
@@ -436,7 +444,6 @@ def _objects(loud: list[tuple[int, int, tuple]], view: View, text: str, concepts
     out: list[Match] = []
     at, shift = view._at, view._shift
     bisect_right = bisect.bisect_right
-    n = len(text)
     for start, end, value in loud:
         if at:
             k = bisect_right(at, start) - 1
@@ -445,17 +452,9 @@ def _objects(loud: list[tuple[int, int, tuple]], view: View, text: str, concepts
             o_end = end + (shift[k] if k >= 0 else 0)
         else:
             o_start, o_end = start, end
-        surface = text[o_start:o_end]
-        picked = value[2] or _pick_target(value[1], surface)
-        if picked is None:
-            continue
-        ci, ti, form, acronym = picked
-        if o_end < n and text[o_end] in "'\u2019":
-            o_end = _possessive_end(text, o_end)
-            surface = text[o_start:o_end]
-        concept = concepts[ci]
-        out.append(Match(o_start + offset, o_end + offset, surface, "en", concept, concept.entry.terms[ti], form,
-                         acronym, file))
+        m = _match_object(o_start, o_end, value, text, concepts, offset, file)
+        if m is not None:
+            out.append(m)
     return out
 
 
