@@ -35,6 +35,12 @@ def cands(tmp_path_factory, worker_id):
         return got
 
 
+def _mined(rows, **kw) -> dict:
+    """mine() over (zh, en) rows of one document: {zh: Candidate}."""
+    return {c.zh: c for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
+                                   for i, (z, e) in enumerate(rows)], **kw)}
+
+
 def by_zh(cands, zh):
     return next((c for c in cands if c.zh == zh or zh in c.zh_variants), None)
 
@@ -291,8 +297,7 @@ def test_one_off_dictionary_compound_needs_specialised_vocabulary():
         ("中国人民银行宣布下调存款准备金率。", "The People's Bank of China announced a cut in the reserve requirement ratio."),
         ("我们关注经济发展。", "We follow economic development."),
     ]
-    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
-                                     for i, (z, e) in enumerate(rows)])}
+    got = {z: c.en for z, c in _mined(rows).items()}
     assert got.get("存款准备金率") == "reserve requirement ratio"
     assert "经济发展" not in got
 
@@ -308,8 +313,7 @@ def test_numbered_group_acronym():
     rows = [("二十国集团领导人峰会在里约热内卢举行。", "The G20 Leaders' Summit was held in Rio de Janeiro."),
             ("中方支持非洲联盟加入二十国集团。", "China supported the African Union's membership of the G20."),
             ("习近平在二十国集团峰会期间会见了拜登。", "Xi Jinping met Biden on the sidelines of the G20 summit.")]
-    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
-                                     for i, (z, e) in enumerate(rows)])}
+    got = {z: c.en for z, c in _mined(rows).items()}
     assert got.get("二十国集团") == "G20"
 
 
@@ -317,8 +321,7 @@ def test_dictionary_word_jieba_cuts_at_a_one_character_word_is_a_candidate():
     """台积|电: jieba cuts off a one-character word, which normally marks a loose edge (the character belongs to the
     neighbour); when the dictionary lists the whole string as one word it is a unit (TSMC)."""
     rows = [("台积电在亚利桑那州的工厂推迟投产。", "TSMC has postponed production at its plant in Arizona.")]
-    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
-                                     for i, (z, e) in enumerate(rows)])}
+    got = {z: c.en for z, c in _mined(rows).items()}
     assert got.get("台积电") == "TSMC"
 
 
@@ -333,8 +336,7 @@ def test_longer_title_case_name_is_not_a_composition_of_its_first_word():
              "exports continued to grow rapidly."),
             ("中国是最大的汽车市场。", "China is the largest car market."),
             ("中国出口增长。", "China's exports grew.")]
-    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
-                                     for i, (z, e) in enumerate(rows)])}
+    got = {z: c.en for z, c in _mined(rows).items()}
     assert got.get("中国汽车工业协会") == "China Association of Automobile Manufacturers"
 
 
@@ -372,8 +374,7 @@ def test_cooccurrence_counts_an_english_term_seen_in_the_possessive():
              "The meeting conveyed the guidelines of General Secretary Xi Jinping's important instructions."),
             ("干部深入学习习近平总书记重要论述。",
              "Officials studied General Secretary Xi Jinping's important expositions in depth.")]
-    got = {c.zh: c for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
-                                  for i, (z, e) in enumerate(rows)], min_score=0.0)}
+    got = _mined(rows, min_score=0.0)
     c = got["习近平总书记"]
     assert c.en == "General Secretary Xi Jinping"
     assert c.signals.joint == 3 and c.signals.dice == 1.0
@@ -393,8 +394,7 @@ def test_short_form_of_two_place_names_matches_both_names():
             ("雅万高铁开通运营以来已运送旅客超过500万人次。",
              "The Jakarta-Bandung High-Speed Railway has carried more than 5 million passengers since it began "
              "operation.")]
-    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
-                                     for i, (z, e) in enumerate(rows)], min_score=0.0)}
+    got = {z: c.en for z, c in _mined(rows, min_score=0.0).items()}
     assert got.get("雅万高铁") == "Jakarta-Bandung High-Speed Railway"
 
 
@@ -427,8 +427,7 @@ def test_full_form_is_preferred_over_its_acronym_with_the_acronym_a_variant():
              "fully functional."),
             ("世界卫生组织成员国同意继续就大流行协定进行谈判。",
              "WHO member states agreed to continue negotiations on a pandemic agreement.")]
-    got = {c.zh: c for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
-                                  for i, (z, e) in enumerate(rows)], min_score=0.0)}
+    got = _mined(rows, min_score=0.0)
     c = got["世界卫生组织"]
     assert c.en == "World Health Organization"
     assert "WHO" in c.en_variants
@@ -453,8 +452,7 @@ def test_a_possessor_does_not_lead_a_name_span():
             ("马斯克在社交媒体上称赞了上海超级工厂的效率。",
              "Musk praised the efficiency of the Shanghai Gigafactory on social media.")]
     assert not any(s.startswith("Tesla") for s in best("上海超级工厂", rows[0][1]))
-    got = {c.zh: c.en for c in mine([SegmentPair(zh=z, en=e, position=i, document="d")
-                                     for i, (z, e) in enumerate(rows)], min_score=0.0)}
+    got = {z: c.en for z, c in _mined(rows, min_score=0.0).items()}
     assert got.get("上海超级工厂") == "Shanghai Gigafactory"
     assert "People's Bank of China" in best("中国人民银行", "The People's Bank of China decided to cut the "
                                                           "reserve requirement ratio.")
