@@ -32,14 +32,21 @@ _SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ities", "ity", "ing
              "ers", "er", "ern", "ors", "or", "ed", "es", "s", "al", "ly", "ive")
 
 
+POSSESSIVE = ("'s", "’s")
+
+
+def drop_possessive(word: str) -> str:
+    """'Jinping's' → 'Jinping' (straight or curly apostrophe)."""
+    return word[:-2] if word.endswith(POSSESSIVE) else word
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Crude English stem for dictionary matching: lower-case, strip one suffix, keep 6 letters."""
     w = word.lower()
     if not w.isascii():  # António ~ Antonio, Élysée ~ Elysee
         w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
-    if w.endswith("'s") or w.endswith("’s"):
-        w = w[:-2]
+    w = drop_possessive(w)
     for suf in _SUFFIXES:
         if w.endswith(suf) and len(w) - len(suf) >= 3:
             w = w[: -len(suf)]
@@ -136,10 +143,9 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
                     common.add(simp)
                 if m.group(3)[:1].isupper():
                     proper.add(simp)
-                    name_words.setdefault(simp, set()).update(
-                        frozenset(fold_word(w) for w in _WORD.findall(_PAREN.sub(" ", _name_head(sense)))
-                                  if w.lower() not in EN_STOPWORDS) for sense in m.group(4).split("/"))
-                    initials.setdefault(simp, set()).update(_initials(m.group(4)))
+                    heads = [_name_head_words(sense) for sense in m.group(4).split("/")]
+                    name_words.setdefault(simp, set()).update(frozenset(fold_word(w) for w in ws) for ws in heads)
+                    initials.setdefault(simp, set()).update(_initials(heads))
                     sur = _person_surname(m.group(4), m.group(3))
                     if sur:
                         surnames.setdefault(simp, set()).add(sur)
@@ -155,15 +161,16 @@ def build_index(source: Path | None = None) -> dict[str, frozenset[str]]:
     return out
 
 
-def _initials(gloss: str) -> set[str]:
-    """Stems of the acronyms a proper name's senses spell: 'Asian Infrastructure Investment Bank' → aiib (the
-    press writes 亚投行 as 'AIIB'); names of two or more capitalised content words only."""
-    out = set()
-    for sense in gloss.split("/"):
-        words = [w for w in _WORD.findall(_PAREN.sub(" ", _name_head(sense))) if w.lower() not in EN_STOPWORDS]
-        if len(words) >= 2 and all(w[:1].isupper() for w in words):
-            out.add(stem("".join(w[0] for w in words).lower()))
-    return out
+def _name_head_words(sense: str) -> list[str]:
+    """The content words of a proper-name sense's name, in order ('Asian Infrastructure Investment Bank')."""
+    return [w for w in _WORD.findall(_PAREN.sub(" ", _name_head(sense))) if w.lower() not in EN_STOPWORDS]
+
+
+def _initials(heads: list[list[str]]) -> set[str]:
+    """Stems of the acronyms a proper name's senses (their name words) spell: 'Asian Infrastructure Investment
+    Bank' → aiib (the press writes 亚投行 as 'AIIB'); names of two or more capitalised content words only."""
+    return {stem("".join(w[0] for w in words).lower()) for words in heads
+            if len(words) >= 2 and all(w[:1].isupper() for w in words)}
 
 
 def name_initials(word: str) -> frozenset[str]:

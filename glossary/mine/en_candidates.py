@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from glossary.mine.dictionary import EN_STOPWORDS, stem
+from glossary.mine.dictionary import EN_STOPWORDS, drop_possessive, stem
 from glossary.text.normalize import fold_punct
 
 _W = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # Latin letters with accents: Élysée, António
@@ -37,7 +37,7 @@ def _word(t: str) -> tuple:
     got = _WORDS.get(t)
     if got is None:
         parts = tuple(
-            p[:-2] if p.endswith(("'s", "’s")) else p for p in fold_punct(t).lower().split("-") if p
+            drop_possessive(p) for p in fold_punct(t).lower().split("-") if p
         )
         parts = tuple(p.replace("'", "") for p in parts if p)
         if len(_WORDS) >= _WORDS_MAX:
@@ -130,7 +130,7 @@ def en_key(surface: str) -> str:
 def token_key(word: str) -> str:
     """en_key of one token, a possessive dropped ("Jinping's" → jinping, "People's" → people): English keyed
     token by token for co-occurrence counting, so that 'Xi Jinping' is found in "Xi Jinping's speech"."""
-    return en_key(word[:-2] if word.endswith(("'s", "’s")) else word)
+    return en_key(drop_possessive(word))
 
 
 def name_spans(tokens: list[EnToken]) -> list[tuple[int, int]]:

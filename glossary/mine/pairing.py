@@ -66,9 +66,10 @@ def profile(zh: str, abbreviations: bool = True) -> ZhProfile:
         pcs = pcs + [(0, len(zh), sur)]
     pcs = _with_heads(pcs)
     for pid, (i, j, ss) in enumerate(pcs):
+        family = bool(sur) and ss is sur  # the family-name piece: one word covers it
         masks.append(_mask(i, j))
-        need.append(1 if j - i < 2 or (sur and ss is sur) else max(1, min(2, dictionary.sense_words(zh[i:j]))))
-        if j - i >= 2 and not (sur and ss is sur):
+        need.append(1 if j - i < 2 or family else max(1, min(2, dictionary.sense_words(zh[i:j]))))
+        if j - i >= 2 and not family:
             ss = ss | dictionary.name_initials(zh[i:j])  # 亚投行 ~ AIIB (Asian Infrastructure Investment Bank)
         for s in ss:
             stems[s].append(pid)
@@ -319,7 +320,7 @@ def _name_word(tokens: list[EnToken], k: int) -> bool:
 def _lead_word(tokens: list[EnToken], k: int) -> bool:
     """An unexplained word may lead a span when it is part of a capitalised name and not a possessor
     ("Tesla's Shanghai Gigafactory" is Tesla's factory, not its name)."""
-    return _name_word(tokens, k) and not tokens[k].text.endswith(("'s", "’s"))
+    return _name_word(tokens, k) and not tokens[k].text.endswith(dictionary.POSSESSIVE)
 
 
 def local_spans(p: ZhProfile, tokens: list[EnToken], valid: set[tuple[int, int]] | int) -> list[tuple[float, int, int]]:
@@ -373,7 +374,7 @@ class Pairing:
         per: dict[str, float] = {}
         for s, a, b in spans:
             end = tokens[b].end
-            if text[end - 2 : end] in ("'s", "’s"):
+            if text[end - 2 : end] in dictionary.POSSESSIVE:
                 end -= 2  # possessive: 'Xi Jinping's' → 'Xi Jinping'
             surface = text[tokens[a].start : end]
             k = group_key(surface)

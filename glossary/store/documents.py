@@ -123,6 +123,8 @@ class DocumentWriter:
             if self.conn is not None:
                 self.conn.close()
                 self.conn = None
+
+
 def iter_segments(sessions, batch: int = 2000) -> Iterator[SegmentRow]:
     """Yield every segment in (document, position) order, reading in keyset-paginated batches."""
     for r in _segment_rows(sessions, batch):
